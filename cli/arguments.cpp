@@ -1,0 +1,84 @@
+#include "cli/arguments.hpp"
+
+#include <cctype>
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "cli/usage_error.hpp"
+#include "model/units.hpp"
+
+namespace workersim::cli {
+
+namespace {
+
+template <class T>
+[[noreturn]] void out_of_range(const std::string& flag, const std::string& text, T min, T max, const char* what) {
+    std::ostringstream m;
+    m << flag << " " << text << ": expected " << what << " in " << min << ".." << max;
+    throw UsageError(m.str());
+}
+
+bool plain_decimal(const std::string& text, bool allow_fraction) {
+    if (text.empty() || text.size() > 40) return false;
+    bool digit = false, dot = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (std::isdigit(static_cast<unsigned char>(c))) digit = true;
+        else if (c == '.' && allow_fraction && !dot) dot = true;
+        else if (c == '-' && i == 0) continue;
+        else return false;
+    }
+    return digit;
+}
+
+}  // namespace
+
+std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t min, std::int64_t max) {
+    if (!plain_decimal(text, false)) out_of_range(flag, "'" + text + "'", min, max, "an integer");
+    errno = 0;
+    const long long value = std::strtoll(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || value < min || value > max) out_of_range(flag, text, min, max, "an integer");
+    return value;
+}
+
+double parse_number(const std::string& flag, const std::string& text, double min, double max) {
+    if (!plain_decimal(text, true)) out_of_range(flag, "'" + text + "'", min, max, "a number");
+    const double value = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(value) || value < min || value > max) out_of_range(flag, text, min, max, "a number");
+    return value;
+}
+
+double parse_seconds(const std::string& flag, const std::string& text, double min_s, double max_s) {
+    double value = 0;
+    if (plain_decimal(text, true)) {
+        value = std::strtod(text.c_str(), nullptr);
+    } else {
+        try {
+            value = parse_duration_s(text);
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(flag + " " + e.what());
+        }
+    }
+    if (!std::isfinite(value) || value < min_s || value > max_s)
+        out_of_range(flag, text, min_s, max_s, "seconds (or a duration such as 250ms, 2s)");
+    return value;
+}
+
+double parse_kib(const std::string& flag, const std::string& text, double min_kib, double max_kib) {
+    double value = 0;
+    try {
+        value = parse_size_kib(text);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(flag + " " + e.what());
+    }
+    if (value < min_kib || value > max_kib) {
+        std::ostringstream m;
+        m << flag << " " << text << ": expected a size from " << min_kib << " KiB to " << max_kib / 1024 / 1024
+          << " GiB";
+        throw UsageError(m.str());
+    }
+    return value;
+}
+
+}  // namespace workersim::cli

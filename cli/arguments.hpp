@@ -1,0 +1,15 @@
+#pragma once
+// Strict parsing of flag values. Every function names the flag in its error.
+
+#include <cstdint>
+#include <string>
+
+namespace workersim::cli {
+
+std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t min, std::int64_t max);
+double parse_number(const std::string& flag, const std::string& text, double min, double max);
+// Seconds: a plain number ("30", as Gunicorn's --timeout) or with a unit ("250ms", "2s").
+double parse_seconds(const std::string& flag, const std::string& text, double min_s, double max_s);
+double parse_kib(const std::string& flag, const std::string& text, double min_kib, double max_kib);
+
+}  // namespace workersim::cli

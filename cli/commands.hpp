@@ -1,0 +1,9 @@
+#pragma once
+// One function per subcommand. argv[0] is the subcommand's name. Each returns the exit
+// status; UsageError escapes to main().
+
+namespace workersim::cli {
+
+int predict_command(int argc, const char* const* argv);
+
+}  // namespace workersim::cli

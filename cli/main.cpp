@@ -1,0 +1,50 @@
+// workersim: how many Gunicorn sync workers, on how many cores, with how much memory?
+
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.hpp"
+#include "cli/usage_error.hpp"
+
+namespace {
+
+struct Subcommand {
+    const char* name;
+    int (*run)(int, const char* const*);
+    const char* summary;
+};
+
+const Subcommand kSubcommands[] = {
+    {"predict", workersim::cli::predict_command, "what-if: throughput, latency and memory for one configuration"},
+};
+
+void print_usage(std::ostream& out) {
+    out << "usage: workersim <command> [flags]   (workersim <command> --help for its flags)\n\ncommands:\n";
+    for (const auto& c : kSubcommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+        print_usage(argc < 2 ? std::cerr : std::cout);
+        return argc < 2 ? 2 : 0;
+    }
+    for (const auto& c : kSubcommands) {
+        if (std::strcmp(argv[1], c.name) != 0) continue;
+        try {
+            return c.run(argc - 1, argv + 1);
+        } catch (const workersim::cli::UsageError& e) {
+            std::cerr << "workersim " << c.name << ": " << e.what() << "\n";
+            return 2;
+        } catch (const std::exception& e) {
+            std::cerr << "workersim " << c.name << ": " << e.what() << "\n";
+            return 1;
+        }
+    }
+    std::cerr << "workersim: unknown command '" << argv[1] << "'\n";
+    print_usage(std::cerr);
+    return 2;
+}

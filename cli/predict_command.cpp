@@ -1,0 +1,43 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/report.hpp"
+#include "cli/usage_error.hpp"
+#include "cli/what_if_options.hpp"
+#include "model/result_json.hpp"
+#include "sim/simulator.hpp"
+
+namespace workersim::cli {
+
+int predict_command(int argc, const char* const* argv) {
+    po::options_description general("workersim predict: what throughput, latency and memory N sync workers give\n"
+                                    "\nGeneral");
+    general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary");
+    po::options_description all;
+    all.add(general).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
+    const po::variables_map vm = parse_command_line(argc, argv, all);
+    if (vm.count("help")) {
+        std::cout << all << "\n";
+        return 0;
+    }
+    const Profile profile = profile_from(vm);
+    const WhatIf what_if = what_if_from(vm, profile);
+    Scenario scenario;
+    try {
+        scenario = build_scenario(profile, what_if);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+    const Result result = simulate(scenario, seed_from(vm));
+    if (vm.count("json")) {
+        std::cout << to_json(result).dump(2) << "\n";
+    } else {
+        std::cout << "workersim: " << what_if.workers << " sync worker" << (what_if.workers == 1 ? "" : "s") << " on "
+                  << scenario.host.cores << " core" << (scenario.host.cores == 1 ? "" : "s") << ", calibration '"
+                  << profile.name << "'\n";
+        print_hey_style(std::cout, result);
+    }
+    return 0;
+}
+
+}  // namespace workersim::cli

@@ -1,0 +1,181 @@
+#include "cli/what_if_options.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "cli/arguments.hpp"
+#include "cli/embedded_profile.hpp"
+#include "cli/usage_error.hpp"
+#include "model/json_reader.hpp"
+#include "model/profile_json.hpp"
+#include "model/units.hpp"
+
+namespace workersim::cli {
+
+namespace {
+
+constexpr std::int64_t kMaxRequests = 10'000'000'000LL;  // 10^10: about half an hour of simulation
+
+std::string text(const po::variables_map& vm, const char* flag) { return vm[flag].as<std::string>(); }
+
+void parse_distribution(const std::string& flag, const std::string& value, DistributionKind& kind, double& cv) {
+    try {
+        kind = parse_distribution_kind(value, cv);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(flag + " " + e.what());
+    }
+}
+
+}  // namespace
+
+po::options_description server_options() {
+    po::options_description o("Server (Gunicorn)");
+    o.add_options()
+        ("workers", po::value<std::string>(), "sync worker processes, 1..100000 (default 1)")
+        ("cores", po::value<std::string>(), "CPU cores of the host, 1..4096 (default: the calibration's host)")
+        ("timeout", po::value<std::string>(), "Gunicorn --timeout: seconds a worker may stay silent before the master kills it; 0 disables (default 30)")
+        ("backlog", po::value<std::string>(), "listen backlog, 0..1000000 (default 2048)")
+        ("max-requests", po::value<std::string>(), "recycle a worker after this many requests; 0 = never (default 0)")
+        ("max-requests-jitter", po::value<std::string>(), "add randint(0, J) to --max-requests per worker (default 0)");
+    return o;
+}
+
+po::options_description workload_options() {
+    po::options_description o("Workload (the reference app's request, or demands given directly)");
+    o.add_options()
+        ("io-pct", po::value<std::string>(), "percent of the unit spent waiting on PostgreSQL, 0..100 (with --cpu-pct they sum to 100; neither = 100% IO)")
+        ("cpu-pct", po::value<std::string>(), "percent of the unit spent in the pure-Python loop, 0..100")
+        ("unit", po::value<std::string>(), "the reference app's unit of work: 100% IO sleeps this long (default 1s)")
+        ("io-ms", po::value<std::string>(), "IO wait per request in milliseconds, instead of a mix")
+        ("cpu-ms", po::value<std::string>(), "CPU per request in milliseconds of one core, instead of a mix")
+        ("io-dist", po::value<std::string>(), "IO duration: det, exp or lognormal:CV (default: the calibration's measured spread)")
+        ("cpu-dist", po::value<std::string>(), "CPU duration: det, exp or lognormal:CV (default det)")
+        ("io-slow", po::value<std::string>(), "a slow tail on the IO phase, P:DURATION, e.g. 1%:45s = 1% of calls take 45 s");
+    return o;
+}
+
+po::options_description load_options() {
+    po::options_description o("Load");
+    o.add_options()
+        ("clients", po::value<std::string>(), "closed loop, like hey -c: concurrent clients (default 50)")
+        ("requests", po::value<std::string>(), "requests in all, like hey -n (default 200); each client sends requests/clients, rounded down as hey does")
+        ("rate", po::value<std::string>(), "open loop: Poisson arrivals per second, like httperf --rate with exponential spacing")
+        ("loadgen", po::value<std::string>(), "separate|shared: whether the load generator's CPU competes for the host's cores (default separate)")
+        ("client-timeout", po::value<std::string>(), "hey -t: seconds a client waits for a response; 0 = forever (default 0)");
+    return o;
+}
+
+po::options_description profile_options() {
+    po::options_description o("Calibration");
+    o.add_options()
+        ("calibration", po::value<std::string>(), "profile JSON from `workersim calibrate`, or `none` for an ideal server with no overheads (default: the embedded profile)")
+        ("seed", po::value<std::string>(), "random seed, 0..2^63 (default 1); the same seed gives identical output");
+    return o;
+}
+
+Profile profile_from(const po::variables_map& vm) {
+    if (!vm.count("calibration")) return embedded_profile();
+    const std::string path = text(vm, "calibration");
+    if (path == "none") return ideal_profile();
+    std::ifstream in(path);
+    if (!in) throw UsageError("--calibration " + path + ": cannot read the file (give a profile JSON or `none`)");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    nlohmann::json json;
+    try {
+        json = nlohmann::json::parse(buffer.str());
+    } catch (const nlohmann::json::parse_error& e) {
+        throw UsageError("--calibration " + path + ": not valid JSON: " + e.what());
+    }
+    try {
+        return profile_from_json(json, path);
+    } catch (const JsonError& e) {
+        throw UsageError(std::string("--calibration ") + e.what());
+    }
+}
+
+std::uint64_t seed_from(const po::variables_map& vm) {
+    if (!vm.count("seed")) return 1;
+    return static_cast<std::uint64_t>(parse_integer("--seed", text(vm, "seed"), 0, INT64_MAX));
+}
+
+WhatIf what_if_from(const po::variables_map& vm, const Profile& profile) {
+    WhatIf q;
+    (void)profile;
+    if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), 1, 100000));
+    if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), 1, 4096));
+    if (vm.count("timeout")) q.server.timeout_s = parse_seconds("--timeout", text(vm, "timeout"), 0, 1e7);
+    if (vm.count("backlog")) q.server.backlog = static_cast<int>(parse_integer("--backlog", text(vm, "backlog"), 0, 1000000));
+    if (vm.count("max-requests"))
+        q.server.max_requests = parse_integer("--max-requests", text(vm, "max-requests"), 0, INT64_MAX / 4);
+    if (vm.count("max-requests-jitter"))
+        q.server.max_requests_jitter =
+            parse_integer("--max-requests-jitter", text(vm, "max-requests-jitter"), 0, INT64_MAX / 4);
+
+    Workload& w = q.workload;
+    if (vm.count("io-pct")) w.io_pct = parse_number("--io-pct", text(vm, "io-pct"), 0, 100);
+    if (vm.count("cpu-pct")) w.cpu_pct = parse_number("--cpu-pct", text(vm, "cpu-pct"), 0, 100);
+    if (w.io_pct && w.cpu_pct && std::abs(*w.io_pct + *w.cpu_pct - 100) > 1e-9)
+        throw UsageError("--io-pct " + text(vm, "io-pct") + " and --cpu-pct " + text(vm, "cpu-pct") +
+                         ": must sum to 100");
+    if (vm.count("unit")) w.unit_s = parse_seconds("--unit", text(vm, "unit"), 1e-6, 3600);
+    if (vm.count("io-ms")) w.io_s = parse_number("--io-ms", text(vm, "io-ms"), 0, 3.6e6) / 1000;
+    if (vm.count("cpu-ms")) w.cpu_s = parse_number("--cpu-ms", text(vm, "cpu-ms"), 0, 3.6e6) / 1000;
+    if ((w.io_s || w.cpu_s) && (w.io_pct || w.cpu_pct))
+        throw UsageError("--io-ms/--cpu-ms and --io-pct/--cpu-pct: give a mix or direct demands, not both");
+    if (vm.count("io-dist")) parse_distribution("--io-dist", text(vm, "io-dist"), w.io_dist, w.io_cv);
+    if (vm.count("cpu-dist")) parse_distribution("--cpu-dist", text(vm, "cpu-dist"), w.cpu_dist, w.cpu_cv);
+    if (vm.count("io-slow")) {
+        const std::string spec = text(vm, "io-slow");
+        const auto colon = spec.find(':');
+        if (colon == std::string::npos) throw UsageError("--io-slow " + spec + ": expected P:DURATION, e.g. 1%:45s");
+        try {
+            w.io_slow_probability = parse_percent(spec.substr(0, colon));
+            w.io_slow_s = parse_duration_s(spec.substr(colon + 1));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError("--io-slow " + spec + ": " + e.what());
+        }
+    }
+
+    Load& load = q.load;
+    const bool open = vm.count("rate") > 0;
+    if (open && vm.count("clients")) throw UsageError("--rate and --clients: choose open loop (--rate) or closed loop (--clients)");
+    if (open) {
+        load.kind = LoadKind::open;
+        load.rate_per_s = parse_number("--rate", text(vm, "rate"), 1e-9, 1e9);
+        load.requests = vm.count("requests") ? parse_integer("--requests", text(vm, "requests"), 1, kMaxRequests) : 200;
+    } else {
+        load.kind = LoadKind::closed;
+        load.clients = vm.count("clients") ? static_cast<int>(parse_integer("--clients", text(vm, "clients"), 1, 1000000)) : 50;
+        load.requests = vm.count("requests") ? parse_integer("--requests", text(vm, "requests"), 1, kMaxRequests) : 200;
+        if (load.requests < load.clients)
+            throw UsageError("--requests " + std::to_string(load.requests) + ": expected at least --clients (" +
+                             std::to_string(load.clients) + "), as hey requires");
+    }
+    if (vm.count("client-timeout"))
+        load.client_timeout_s = parse_seconds("--client-timeout", text(vm, "client-timeout"), 0, 1e7);
+    if (vm.count("loadgen")) {
+        const std::string where = text(vm, "loadgen");
+        if (where != "separate" && where != "shared")
+            throw UsageError("--loadgen " + where + ": expected separate or shared");
+        q.loadgen_shared = where == "shared";
+    }
+    return q;
+}
+
+po::variables_map parse_command_line(int argc, const char* const* argv, const po::options_description& options) {
+    po::variables_map vm;
+    try {
+        // No abbreviations: --work must not silently mean --workers.
+        const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
+        po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
+        po::notify(vm);
+    } catch (const po::unknown_option& e) {
+        throw UsageError("unknown flag " + e.get_option_name() + " (see --help)");
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    return vm;
+}
+
+}  // namespace workersim::cli

@@ -1,0 +1,63 @@
+#pragma once
+// A calibration profile: what the reference server costs on one measured host. Fitted by
+// calibrate/ from real runs; turned into Scenarios by build_scenario().
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/scenario.hpp"
+
+namespace workersim {
+
+struct Provenance {
+    std::string date;
+    std::string cpu_model;
+    std::string kernel;
+    std::string gunicorn_version;
+    std::string python_version;
+    std::string postgresql_version;
+    std::string hey_version;
+    std::string runs_file;   // which runs it was fitted from
+    std::string notes;
+};
+
+// How well one fitted value is known.
+struct FitQuality {
+    double std_error = 0.0;      // standard error of the estimate, same unit as the value
+    double rms_residual = 0.0;   // root mean square residual of the fit it came from
+    int points = 0;              // measurements that informed it
+};
+
+struct Profile {
+    std::string name = "ideal";
+    Provenance provenance;
+    int host_cores = 2;
+    // Effective cores when k are busy, k = 1..host_cores (empty = ideal). Beyond the
+    // measured host, the last step's efficiency is extended.
+    std::vector<double> core_capacity;
+
+    // The reference app (calibrate/server): per request,
+    //   worker CPU   = request_cpu_s + (io > 0 ? db_client_cpu_s : 0) + cpu_frac * unit * loop_cpu_s
+    //   IO wall      = db_connect_s + io_frac * unit (pg_sleep), spread io_cv
+    //   backend CPU  = db_backend_cpu_s (PostgreSQL forks a backend per connection)
+    double loop_cpu_s = 0.0;          // one core-second count of the full 5,000,000-iteration loop
+    double request_cpu_s = 0.0;       // accept, parse, WSGI, logging
+    double db_client_cpu_s = 0.0;     // psycopg2/libpq in the worker
+    double db_backend_cpu_s = 0.0;
+    double db_connect_s = 0.0;        // wall time of the connection beyond the CPU above
+    double io_cv = 0.0;
+    double loadgen_cpu_s = 0.0;       // hey's CPU per request, when it shares the cores
+    double boot_s = 0.0;              // fork to first accept()
+    MemoryModel memory;
+
+    std::map<std::string, FitQuality> fit;
+};
+
+// The profile for --calibration none: an ideal server with no overheads.
+Profile ideal_profile();
+
+// The capacity curve for a host with `cores`, extended from the profile's measured one.
+std::vector<double> capacity_curve(const Profile& profile, int cores);
+
+}  // namespace workersim

@@ -1,0 +1,105 @@
+#include "model/profile_json.hpp"
+
+#include "model/json_reader.hpp"
+
+namespace workersim {
+
+namespace {
+constexpr const char* kFormat = "workersim-profile/1";
+constexpr double kMaxSeconds = 3600.0;
+constexpr double kMaxKib = 1024.0 * 1024 * 1024;  // 1 TiB
+}  // namespace
+
+nlohmann::json to_json(const Profile& p) {
+    nlohmann::json fit = nlohmann::json::object();
+    for (const auto& [name, q] : p.fit)
+        fit[name] = {{"std_error", q.std_error}, {"rms_residual", q.rms_residual}, {"points", q.points}};
+    const Provenance& v = p.provenance;
+    return {
+        {"format", kFormat},
+        {"name", p.name},
+        {"provenance",
+         {{"date", v.date},
+          {"cpu_model", v.cpu_model},
+          {"kernel", v.kernel},
+          {"gunicorn_version", v.gunicorn_version},
+          {"python_version", v.python_version},
+          {"postgresql_version", v.postgresql_version},
+          {"hey_version", v.hey_version},
+          {"runs_file", v.runs_file},
+          {"notes", v.notes}}},
+        {"host_cores", p.host_cores},
+        {"core_capacity", p.core_capacity},
+        {"loop_cpu_s", p.loop_cpu_s},
+        {"request_cpu_s", p.request_cpu_s},
+        {"db_client_cpu_s", p.db_client_cpu_s},
+        {"db_backend_cpu_s", p.db_backend_cpu_s},
+        {"db_connect_s", p.db_connect_s},
+        {"io_cv", p.io_cv},
+        {"loadgen_cpu_s", p.loadgen_cpu_s},
+        {"boot_s", p.boot_s},
+        {"memory_kib",
+         {{"master_private", p.memory.master_private_kib},
+          {"worker_private", p.memory.worker_private_kib},
+          {"shared", p.memory.shared_kib}}},
+        {"fit", fit},
+    };
+}
+
+Profile profile_from_json(const nlohmann::json& json, const std::string& where) {
+    JsonReader top(json, where);
+    const std::string format = top.string("format");
+    if (format != kFormat) top.fail("format", std::string("\"") + kFormat + "\"");
+    Profile p;
+    p.name = top.string_or("name", "unnamed");
+    {
+        JsonReader v = top.object("provenance");
+        Provenance& pr = p.provenance;
+        pr.date = v.string_or("date", "");
+        pr.cpu_model = v.string_or("cpu_model", "");
+        pr.kernel = v.string_or("kernel", "");
+        pr.gunicorn_version = v.string_or("gunicorn_version", "");
+        pr.python_version = v.string_or("python_version", "");
+        pr.postgresql_version = v.string_or("postgresql_version", "");
+        pr.hey_version = v.string_or("hey_version", "");
+        pr.runs_file = v.string_or("runs_file", "");
+        pr.notes = v.string_or("notes", "");
+        v.reject_unknown_keys();
+    }
+    p.host_cores = static_cast<int>(top.integer("host_cores", 1, 4096));
+    p.core_capacity = top.numbers_or_empty("core_capacity", 1e-3, 4096);
+    if (!p.core_capacity.empty() && p.core_capacity.size() != static_cast<std::size_t>(p.host_cores))
+        top.fail("core_capacity", "one entry per core of host_cores (" + std::to_string(p.host_cores) + ")");
+    p.loop_cpu_s = top.number("loop_cpu_s", 1e-6, kMaxSeconds);
+    p.request_cpu_s = top.number("request_cpu_s", 0, kMaxSeconds);
+    p.db_client_cpu_s = top.number("db_client_cpu_s", 0, kMaxSeconds);
+    p.db_backend_cpu_s = top.number("db_backend_cpu_s", 0, kMaxSeconds);
+    p.db_connect_s = top.number("db_connect_s", 0, kMaxSeconds);
+    p.io_cv = top.number("io_cv", 0, 100);
+    p.loadgen_cpu_s = top.number("loadgen_cpu_s", 0, kMaxSeconds);
+    p.boot_s = top.number("boot_s", 0, kMaxSeconds);
+    {
+        JsonReader m = top.object("memory_kib");
+        p.memory.master_private_kib = m.number("master_private", 0, kMaxKib);
+        p.memory.worker_private_kib = m.number("worker_private", 0, kMaxKib);
+        p.memory.shared_kib = m.number("shared", 0, kMaxKib);
+        m.reject_unknown_keys();
+    }
+    if (top.has("fit")) {
+        const auto& fit = top.raw("fit");
+        JsonReader fit_reader(fit, where, "fit");
+        for (const auto& item : fit.items()) {
+            JsonReader q = fit_reader.object(item.key());
+            FitQuality f;
+            f.std_error = q.number("std_error", 0, 1e12);
+            f.rms_residual = q.number("rms_residual", 0, 1e12);
+            f.points = static_cast<int>(q.integer("points", 0, 1'000'000'000));
+            q.reject_unknown_keys();
+            p.fit[item.key()] = f;
+        }
+    }
+    top.reject_unknown_keys();
+    return p;
+}
+
+}  // namespace workersim

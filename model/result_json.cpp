@@ -1,0 +1,43 @@
+#include "model/result_json.hpp"
+
+namespace workersim {
+
+nlohmann::json to_json(const Result& r) {
+    nlohmann::json histogram = nlohmann::json::array();
+    for (const HistogramBucket& b : r.histogram) histogram.push_back({{"upper_s", b.upper_s}, {"count", b.count}});
+    const LatencySummary& l = r.latency;
+    return {
+        {"completed", r.completed},
+        {"errors",
+         {{"worker_timeout", r.errors.worker_timeout},
+          {"backlog_overflow", r.errors.backlog_overflow},
+          {"client_timeout", r.errors.client_timeout}}},
+        {"worker_restarts", r.worker_restarts},
+        {"syn_retries", r.syn_retries},
+        {"served_after_client_left", r.served_after_client_left},
+        {"makespan_s", r.makespan_s},
+        {"throughput_rps", r.throughput_rps},
+        {"latency_s",
+         {{"mean", l.mean_s},
+          {"min", l.min_s},
+          {"max", l.max_s},
+          {"p50", l.p50_s},
+          {"p90", l.p90_s},
+          {"p95", l.p95_s},
+          {"p99", l.p99_s},
+          {"p999", l.p999_s}}},
+        {"histogram", histogram},
+        {"memory_kib",
+         {{"master", r.memory.master_kib},
+          {"per_worker", r.memory.per_worker_kib},
+          {"workers", r.memory.workers_kib},
+          {"total", r.memory.total_kib}}},
+        {"utilisation", {{"cores", r.core_utilisation}, {"workers", r.worker_utilisation}}},
+        {"accept_queue", {{"mean", r.mean_accept_queue}, {"max", r.max_accept_queue}}},
+        {"unstable", r.unstable},
+        {"capacity_rps", r.capacity_rps},
+        {"events", r.events},
+    };
+}
+
+}  // namespace workersim

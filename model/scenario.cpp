@@ -1,0 +1,95 @@
+#include "model/scenario.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+namespace workersim {
+
+double Host::capacity(int busy_cores) const {
+    if (busy_cores <= 0) return 0.0;
+    if (core_capacity.empty()) return busy_cores;
+    const std::size_t k = static_cast<std::size_t>(busy_cores);
+    return core_capacity[std::min(k, core_capacity.size()) - 1];
+}
+
+double MemoryModel::master_pss_kib(int workers) const {
+    return master_private_kib + shared_kib / (workers + 1);
+}
+
+double MemoryModel::worker_pss_kib(int workers) const {
+    return worker_private_kib + shared_kib / (workers + 1);
+}
+
+double MemoryModel::total_pss_kib(int workers) const {
+    return master_private_kib + workers * worker_private_kib + shared_kib;
+}
+
+double Scenario::cpu_demand_s() const {
+    double total = 0;
+    for (const Phase& p : request)
+        if (p.kind == PhaseKind::cpu) total += p.duration.expected_s();
+    return total;
+}
+
+double Scenario::io_demand_s() const {
+    double total = 0;
+    for (const Phase& p : request)
+        if (p.kind == PhaseKind::io) total += p.duration.expected_s();
+    return total;
+}
+
+namespace {
+
+template <class T>
+void require(bool ok, const char* field, T value, const char* range) {
+    if (ok) return;
+    std::ostringstream message;
+    message << field << " = " << value << " is out of range: expected " << range;
+    throw std::invalid_argument(message.str());
+}
+
+void validate(const Distribution& d, const char* field) {
+    require(std::isfinite(d.mean_s) && d.mean_s >= 0, field, d.mean_s, "a finite duration >= 0 s");
+    require(std::isfinite(d.cv) && d.cv >= 0 && d.cv <= 100, field, d.cv, "a CV in [0, 100]");
+    require(d.slow_probability >= 0 && d.slow_probability <= 1, field, d.slow_probability,
+            "a probability in [0, 1]");
+    require(std::isfinite(d.slow_s) && d.slow_s >= 0, field, d.slow_s, "a finite duration >= 0 s");
+    for (double x : d.samples_s) require(std::isfinite(x) && x >= 0, field, x, "samples >= 0 s");
+    require(d.kind != DistributionKind::empirical || !d.samples_s.empty(), field, 0,
+            "at least one empirical sample");
+}
+
+}  // namespace
+
+void validate(const Scenario& s) {
+    require(s.host.cores >= 1 && s.host.cores <= 4096, "cores", s.host.cores, "1..4096");
+    for (double c : s.host.core_capacity)
+        require(std::isfinite(c) && c > 0, "core_capacity", c, "a positive number of cores");
+    require(s.server.workers >= 1 && s.server.workers <= 100000, "workers", s.server.workers, "1..100000");
+    require(s.server.backlog >= 0 && s.server.backlog <= 1000000, "backlog", s.server.backlog, "0..1000000");
+    require(std::isfinite(s.server.timeout_s) && s.server.timeout_s >= 0, "timeout", s.server.timeout_s,
+            "seconds >= 0 (0 disables)");
+    require(s.server.max_requests >= 0, "max_requests", s.server.max_requests, ">= 0 (0 disables)");
+    require(s.server.max_requests_jitter >= 0, "max_requests_jitter", s.server.max_requests_jitter, ">= 0");
+    require(std::isfinite(s.server.boot_s) && s.server.boot_s >= 0, "boot_s", s.server.boot_s, ">= 0 s");
+    require(s.server.master_tick_s > 0, "master_tick_s", s.server.master_tick_s, "> 0 s");
+    require(!s.request.empty(), "request phases", 0, "at least one phase");
+    for (const Phase& p : s.request) validate(p.duration, "phase duration");
+    if (s.load.kind == LoadKind::closed) {
+        require(s.load.clients >= 1 && s.load.clients <= 1000000, "clients", s.load.clients, "1..1000000");
+        require(s.load.requests >= s.load.clients, "requests", s.load.requests,
+                ">= clients (hey gives each client requests / clients)");
+    } else {
+        require(std::isfinite(s.load.rate_per_s) && s.load.rate_per_s > 0, "rate", s.load.rate_per_s,
+                "requests per second > 0");
+        require(s.load.requests >= 1, "requests", s.load.requests, ">= 1");
+    }
+    require(s.load.requests <= 1'000'000'000'000LL, "requests", s.load.requests, "1..10^12");
+    require(std::isfinite(s.load.client_timeout_s) && s.load.client_timeout_s >= 0, "client_timeout",
+            s.load.client_timeout_s, "seconds >= 0 (0 = none)");
+    require(std::isfinite(s.load.loadgen_cpu_s) && s.load.loadgen_cpu_s >= 0, "loadgen_cpu_s",
+            s.load.loadgen_cpu_s, ">= 0 s");
+}
+
+}  // namespace workersim

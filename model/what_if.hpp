@@ -1,0 +1,43 @@
+#pragma once
+// The question a user asks ("N workers, C cores, this mix, this load") and how a profile
+// turns it into a Scenario.
+
+#include <cstdint>
+#include <optional>
+
+#include "model/profile.hpp"
+#include "model/scenario.hpp"
+
+namespace workersim {
+
+struct Workload {
+    // Either the reference app's mix, percentages of `unit_s` ...
+    std::optional<double> io_pct;
+    std::optional<double> cpu_pct;
+    double unit_s = 1.0;
+    // ... or the request's demands given directly (seconds of wall IO, seconds of one core).
+    std::optional<double> io_s;
+    std::optional<double> cpu_s;
+
+    DistributionKind io_dist = DistributionKind::deterministic;
+    double io_cv = 0.0;               // lognormal; with det, the profile's measured spread is used
+    DistributionKind cpu_dist = DistributionKind::deterministic;
+    double cpu_cv = 0.0;
+    double io_slow_probability = 0.0; // a slow tail on the IO phase
+    double io_slow_s = 0.0;
+};
+
+struct WhatIf {
+    int workers = 1;
+    std::optional<int> cores;         // default: the profile's host
+    Workload workload;
+    Load load;                        // loadgen_cpu_s is filled from the profile when shared
+    bool loadgen_shared = false;
+    ServerConfig server;              // workers and boot_s are overwritten
+};
+
+// Throws std::invalid_argument for inconsistent workloads (percentages not summing to 100,
+// both a mix and direct demands).
+Scenario build_scenario(const Profile& profile, const WhatIf& what_if);
+
+}  // namespace workersim

@@ -1,0 +1,39 @@
+#pragma once
+// The discrete-event simulation of one Gunicorn sync-worker experiment. Plain struct in,
+// plain struct out: no I/O, no global state; the seed fixes every random draw.
+
+#include <cstdint>
+#include <vector>
+
+#include "model/result.hpp"
+#include "model/scenario.hpp"
+
+namespace workersim {
+
+struct TimelinePoint {
+    double time_s = 0;
+    std::int64_t accept_queue = 0;     // connections waiting in the backlog
+    std::int64_t busy_workers = 0;     // holding a request
+    std::int64_t live_workers = 0;     // booted and not killed
+    std::int64_t completed = 0;        // cumulative
+    std::int64_t worker_timeouts = 0;  // cumulative
+    std::int64_t worker_restarts = 0;  // cumulative
+};
+
+struct SimulationOptions {
+    std::uint64_t seed = 1;
+    double timeline_interval_s = 0;    // > 0: sample the state this often
+    std::int64_t max_in_flight = 50'000'000;  // bound on simultaneous connections (memory)
+};
+
+struct Simulation {
+    Result result;
+    std::vector<TimelinePoint> timeline;
+};
+
+// Throws std::invalid_argument for an invalid scenario and std::length_error when the run
+// would exceed options.max_in_flight connections at once.
+Simulation simulate(const Scenario& scenario, const SimulationOptions& options);
+Result simulate(const Scenario& scenario, std::uint64_t seed);
+
+}  // namespace workersim
