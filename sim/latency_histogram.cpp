@@ -34,14 +34,13 @@ double LatencyHistogram::midpoint_s(std::size_t i) {
     return (static_cast<double>(lower_ns(i)) + (static_cast<double>(width_ns(i)) - 1) / 2) * 1e-9;
 }
 
-double LatencyHistogram::upper_s(std::size_t i) {
-    return static_cast<double>(lower_ns(i) + width_ns(i) - 1) * 1e-9;
+std::uint64_t LatencyHistogram::to_ns(double seconds) {
+    const double ns = seconds * 1e9;
+    return ns <= 0 ? 0 : ns >= 0x1p62 ? (1ULL << 62) : static_cast<std::uint64_t>(ns + 0.5);
 }
 
 void LatencyHistogram::record(double latency_s) {
-    const double ns = latency_s * 1e9;
-    const std::uint64_t whole_ns = ns <= 0 ? 0 : ns >= 0x1p62 ? (1ULL << 62) : static_cast<std::uint64_t>(ns + 0.5);
-    ++counts_[index_of(whole_ns)];
+    ++counts_[index_of(to_ns(latency_s))];
     if (count_ == 0 || latency_s < min_s_) min_s_ = latency_s;
     if (count_ == 0 || latency_s > max_s_) max_s_ = latency_s;
     ++count_;
@@ -77,10 +76,13 @@ std::vector<HistogramBucket> LatencyHistogram::hey_buckets() const {
     const double step = (max_s_ - min_s_) / kMarks;
     for (int i = 0; i < kMarks; ++i) buckets.push_back({min_s_ + step * i, 0});
     buckets.push_back({max_s_, 0});
+    // The buckets holding the fastest and the slowest response stand for them exactly, so
+    // they land on hey's first and last marks.
+    const std::size_t fastest = index_of(to_ns(min_s_)), slowest = index_of(to_ns(max_s_));
     std::size_t mark = 0;
     for (std::size_t i = 0; i < kBuckets; ++i) {
         if (counts_[i] == 0) continue;
-        const double value = std::clamp(midpoint_s(i), min_s_, max_s_);
+        const double value = i == fastest ? min_s_ : i == slowest ? max_s_ : std::clamp(midpoint_s(i), min_s_, max_s_);
         while (mark + 1 < buckets.size() && value > buckets[mark].upper_s) ++mark;
         buckets[mark].count += counts_[i];
     }

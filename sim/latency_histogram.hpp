@@ -35,7 +35,7 @@ public:
 private:
     static std::size_t index_of(std::uint64_t ns);
     static double midpoint_s(std::size_t index);
-    static double upper_s(std::size_t index);
+    static std::uint64_t to_ns(double seconds);
 
     std::vector<std::int64_t> counts_;
     std::int64_t count_ = 0;
