@@ -1,0 +1,49 @@
+#pragma once
+// Independent replications of one Scenario, run in parallel, and their confidence
+// intervals. Replication i runs with replication_seed(seed, i) and its result depends on
+// that seed alone; results are combined in index order, so the output is identical for
+// any number of threads.
+//
+// Common random numbers: the simulator draws arrivals, service times and the master's
+// randomness from separate streams of the one seed (sim/rng.hpp). Two scenarios that differ
+// only in the server (e.g. the worker count, along a sweep) run with the same seed see the
+// same arrival times and the same i-th service demand, so the difference between them is the
+// server's doing, not sampling noise; replication i of each uses the same seed for the same
+// reason.
+
+#include <cstdint>
+
+#include "model/replicated_result.hpp"
+#include "model/scenario.hpp"
+
+namespace workersim {
+
+struct ReplicationOptions {
+    std::uint64_t seed = 1;
+    int replications = 1;        // run exactly this many (at least; see precision)
+    int threads = 1;             // worker threads; never more than replications outstanding
+    // > 0: a relative 95% half-width target (0.01 = 1%) for throughput and latency mean,
+    // p50, p90, p95, p99. Replications are added in deterministic rounds until every
+    // half-width is within it or max_replications have run.
+    double precision = 0;
+    int max_replications = 200;
+};
+
+// The smallest replication count a precision run starts with: fewer gives a t quantile
+// (12.7 at 1 degree of freedom) so wide that the first estimate of the count needed is
+// wild.
+constexpr int kPrecisionInitialReplications = 5;
+
+// Replication 0 uses the run seed itself, so one replication is exactly the plain run.
+std::uint64_t replication_seed(std::uint64_t run_seed, int index);
+
+// The count a precision run goes on to after `done` replications whose worst relative
+// half-width is `worst_relative_half_width`: the half-width shrinks as 1/sqrt(n), so
+// n * (worst/target)^2, at least done + 1, at most twice done and at most the cap.
+int next_replication_count(int done, double worst_relative_half_width, double target, int cap);
+
+// Throws std::invalid_argument for bad options or an invalid scenario; an exception in a
+// replication is rethrown (the lowest index's first).
+ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& options);
+
+}  // namespace workersim
