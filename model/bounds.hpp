@@ -1,0 +1,28 @@
+#pragma once
+// Asymptotic bounds (operational analysis, Lazowska et al. ch. 5) on a worker pool's
+// throughput and response time: no assumption about distributions or scheduling, so every
+// steady-state prediction, simulated or analytic, must lie inside them.
+
+#include "model/scenario.hpp"
+
+namespace workersim {
+
+struct AsymptoticBounds {
+    // Per request. cpu_demand_s includes the load generator's CPU when it shares the cores.
+    double cpu_demand_s = 0;
+    double io_demand_s = 0;
+    // A request alone on the host: CPU at one busy core's capacity, plus its IO.
+    double min_response_s = 0;
+    // Requests in service at once: min(clients, workers) closed; workers open.
+    int population = 0;
+    double pool_limit_rps = 0;     // population / min_response_s: every worker busy, no contention
+    double cpu_limit_rps = 0;      // capacity(cores) / cpu_demand_s: the cores saturated
+    double max_throughput_rps = 0; // the smaller of the two (and the offered rate, open loop)
+    // Closed loop: clients / max_throughput_rps, at least min_response_s (Little's law with
+    // every client always waiting on a request). Open loop: min_response_s.
+    double min_client_response_s = 0;
+};
+
+AsymptoticBounds asymptotic_bounds(const Scenario& scenario);
+
+}  // namespace workersim
