@@ -1,9 +1,11 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/prediction_method.hpp"
 #include "cli/report.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
+#include "model/mva.hpp"
 #include "model/result_json.hpp"
 #include "sim/simulator.hpp"
 
@@ -14,7 +16,7 @@ int predict_command(int argc, const char* const* argv) {
                                     "\nGeneral");
     general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary");
     po::options_description all;
-    all.add(general).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
+    all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
     const po::variables_map vm = parse_command_line(argc, argv, all);
     if (vm.count("help")) {
         std::cout << all << "\n";
@@ -27,6 +29,21 @@ int predict_command(int argc, const char* const* argv) {
         scenario = build_scenario(profile, what_if);
     } catch (const std::invalid_argument& e) {
         throw UsageError(e.what());
+    }
+    const PredictionMethod method = method_from(vm);
+    if (method != PredictionMethod::sim) {
+        const bool open = scenario.load.kind == LoadKind::open;
+        const Result mva = predict_mva(scenario);
+        const bool json = vm.count("json") > 0;
+        if (method == PredictionMethod::mva) {
+            if (json) std::cout << analytic_json(mva, open).dump(2) << "\n";
+            else print_analytic(std::cout, mva, open);
+            return 0;
+        }
+        const Result sim = simulate(scenario, seed_from(vm));
+        if (json) std::cout << nlohmann::json{{"sim", to_json(sim)}, {"mva", analytic_json(mva, open)}}.dump(2) << "\n";
+        else print_side_by_side(std::cout, sim, mva, open);
+        return 0;
     }
     const Result result = simulate(scenario, seed_from(vm));
     if (vm.count("json")) {
