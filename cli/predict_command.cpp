@@ -2,11 +2,14 @@
 
 #include "cli/commands.hpp"
 #include "cli/prediction_method.hpp"
+#include "cli/replication_options.hpp"
 #include "cli/report.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/mva.hpp"
+#include "model/replicated_result_json.hpp"
 #include "model/result_json.hpp"
+#include "sim/replications.hpp"
 #include "sim/simulator.hpp"
 
 namespace workersim::cli {
@@ -16,7 +19,7 @@ int predict_command(int argc, const char* const* argv) {
                                     "\nGeneral");
     general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary");
     po::options_description all;
-    all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
+    all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options()).add(replication_options());
     const po::variables_map vm = parse_command_line(argc, argv, all);
     if (vm.count("help")) {
         std::cout << all << "\n";
@@ -45,14 +48,16 @@ int predict_command(int argc, const char* const* argv) {
         else print_side_by_side(std::cout, sim, mva, open);
         return 0;
     }
-    const Result result = simulate(scenario, seed_from(vm));
+    const ReplicatedResult replicated = replicate(scenario, replication_options_from(vm, seed_from(vm)));
+    const Result& result = replicated.representative;  // the plain run when R = 1
     if (vm.count("json")) {
-        std::cout << to_json(result).dump(2) << "\n";
+        std::cout << (replicated.replications > 1 ? to_json(replicated) : to_json(result)).dump(2) << "\n";
     } else {
         std::cout << "workersim: " << what_if.workers << " sync worker" << (what_if.workers == 1 ? "" : "s") << " on "
                   << scenario.host.cores << " core" << (scenario.host.cores == 1 ? "" : "s") << ", calibration '"
                   << profile.name << "'\n";
         print_hey_style(std::cout, result);
+        print_confidence(std::cout, replicated);
     }
     return 0;
 }

@@ -1,0 +1,83 @@
+#include "cli/replication_options.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "cli/arguments.hpp"
+#include "cli/usage_error.hpp"
+
+namespace workersim::cli {
+
+namespace {
+
+int default_threads() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+std::string fixed(double value, int decimals) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+    return buffer;
+}
+
+}  // namespace
+
+po::options_description replication_options() {
+    po::options_description o("Replications (confidence intervals)");
+    o.add_options()
+        ("replications", po::value<std::string>(),
+         "independent runs, 1..10000 (default 1); with R > 1 every figure is the mean across runs "
+         "with its 95% confidence interval (Student t) and the spread of one run (sd). Run i uses a "
+         "seed derived from --seed and i; run 0 uses --seed itself")
+        ("precision", po::value<std::string>(),
+         "relative 95% half-width target, e.g. 1% (0.001%..50%): replications are added until the "
+         "intervals of throughput and latency mean, p50, p90, p95 and p99 are all within it, starting "
+         "from max(5, --replications) and stopping at max(200, --replications) runs")
+        ("threads", po::value<std::string>(),
+         "threads running replications, 1..1024 (default: the machine's cores); the output does not "
+         "depend on it");
+    return o;
+}
+
+ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed) {
+    ReplicationOptions o;
+    o.seed = seed;
+    if (vm.count("replications"))
+        o.replications = static_cast<int>(parse_integer("--replications", vm["replications"].as<std::string>(), 1, 10000));
+    o.threads = vm.count("threads") ? static_cast<int>(parse_integer("--threads", vm["threads"].as<std::string>(), 1, 1024))
+                                    : default_threads();
+    if (vm.count("precision")) {
+        std::string text = vm["precision"].as<std::string>();
+        if (!text.empty() && text.back() == '%') text.pop_back();
+        o.precision = parse_number("--precision (percent)", text, 0.001, 50) / 100;
+        o.max_replications = std::max(kPrecisionReplicationCap, o.replications);
+    }
+    return o;
+}
+
+void print_confidence(std::ostream& out, const ReplicatedResult& r) {
+    if (r.replications <= 1) return;
+    out << "\nConfidence (95%, " << r.replications << " replications; \u00B1 the mean's interval, sd one run's spread):\n";
+    const auto line = [&out](const char* name, const Estimate& e, int decimals, const char* unit) {
+        out << "  " << name << "\t" << fixed(e.mean, decimals) << " \u00B1 " << fixed(e.ci95_half_width, decimals) << unit
+            << "\t(sd " << fixed(e.sd, decimals) << ")\n";
+    };
+    line("Requests/sec:", r.throughput_rps, 4, "");
+    line("Total:", r.makespan_s, 4, " secs");
+    line("Average:", r.latency.mean_s, 4, " secs");
+    line("50% in", r.latency.p50_s, 4, " secs");
+    line("90% in", r.latency.p90_s, 4, " secs");
+    line("95% in", r.latency.p95_s, 4, " secs");
+    line("99% in", r.latency.p99_s, 4, " secs");
+    if (r.precision_target > 0) {
+        out << "  Precision:\t" << (r.precision_reached ? "reached " : "NOT reached ") << fixed(100 * r.precision_target, 3)
+            << "%";
+        if (!r.precision_reached) out << " (stopped at the cap of " << r.replications << " replications)";
+        out << "\n";
+    }
+}
+
+}  // namespace workersim::cli

@@ -1,0 +1,27 @@
+#pragma once
+// The flags of replicated predictions (--replications, --precision, --threads) and the
+// human output of their confidence intervals.
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <ostream>
+
+#include "model/replicated_result.hpp"
+#include "sim/replications.hpp"
+
+namespace workersim::cli {
+
+namespace po = boost::program_options;
+
+// The replication cap with --precision (unless --replications asks for more).
+constexpr int kPrecisionReplicationCap = 200;
+
+po::options_description replication_options();
+// Throws UsageError naming the flag, the value and the accepted range.
+ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed);
+
+// "Confidence (95%, R replications)" with mean ± half-width and the spread of one run;
+// prints nothing for a single replication, so a plain run's output is unchanged.
+void print_confidence(std::ostream& out, const ReplicatedResult& result);
+
+}  // namespace workersim::cli
