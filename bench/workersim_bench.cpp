@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/replications.hpp"
 #include "sim/simulator.hpp"
 
 using namespace workersim;
@@ -133,6 +134,21 @@ long rss_of_run_kib(std::int64_t requests) {
     return values[1];
 }
 
+// Wall time of 8 replications of M/M/8 on 1 and on 2 threads (same output either way).
+void bench_replications(std::int64_t requests) {
+    for (int threads : {1, 2}) {
+        ReplicationOptions o;
+        o.replications = 8;
+        o.threads = threads;
+        const auto start = std::chrono::steady_clock::now();
+        const ReplicatedResult r = replicate(open_mm8(requests), o);
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::printf("  8 replications x %lld requests on %d thread%s: %.3f s, %.2f M req/s in all; mean %.5f +- %.5f s\n",
+                    static_cast<long long>(requests), threads, threads == 1 ? "" : "s", s, 8.0 * requests / s / 1e6,
+                    r.latency.mean_s.mean, r.latency.mean_s.ci95_half_width);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -154,6 +170,8 @@ int main(int argc, char** argv) {
     bench("closed 30 clients, 5 workers, 1 s IO, 10^6", closed_30_on_5(n(1e6)), repetitions);
     bench("PS: 100 clients, 64 workers, 16 cores, 10^6", ps_heavy(n(1e6)), repetitions);
     bench("open M/M/8, 10^7", open_mm8(n(1e7)), repetitions);
+    std::printf("replications (open M/M/8):\n");
+    bench_replications(n(1e6));
     std::printf("memory (open M/M/8, each run in a fresh process):\n");
     for (double requests : {1e5, 1e6, 1e7}) rss_of_run_kib(n(requests));
     std::printf("peak RSS of this process: %ld KiB\n", peak_rss_kib());
