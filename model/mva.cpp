@@ -232,7 +232,11 @@ OpenPoolSolution solve_open_pool(const Scenario& s) {
     o.holding_s = h.mean_s;
     o.holding_scv = h.scv;
     o.offered_workers = rate * h.mean_s;
-    o.stable = o.offered_workers < workers;
+    // The truncated birth-death above keeps fewer than `workers` jobs at the cores even when
+    // they are overloaded, so stability also needs the rate below what the pool does with
+    // every worker busy (the closed network at full population).
+    o.stable = o.offered_workers < workers &&
+               rate < solve_closed(s.host, cpu_s, s.io_demand_s(), workers).throughput_rps;
     if (o.stable) {
         o.wait_probability = erlang_c(workers, o.offered_workers);
         o.mean_wait_s = o.wait_probability * h.mean_s / (workers - o.offered_workers) * (1 + h.scv) / 2;

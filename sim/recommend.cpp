@@ -224,14 +224,19 @@ Recommendation recommend(const RecommendQuery& q) {
             rec.predicted = sizing.simulated(best);
         }
         // Would more workers (memory) do it? Screen past the budget and max_workers.
+        // Open load beyond the cores' capacity: no count of workers carries it.
+        const AsymptoticBounds at_fit = asymptotic_bounds(sizing.at(std::max(fit, 1)));
+        const bool cores_saturated = open && base.load.rate_per_s >= at_fit.cpu_limit_rps;
+        // Fewer workers than rate x (time a request holds one) cannot be stable.
+        const int fewest_stable = open ? static_cast<int>(base.load.rate_per_s * at_fit.min_response_s) : 1;
         int needed = 0;
-        for (int n = std::max(1, fit + 1); n <= kSearchBeyond && needed == 0; ++n) {
+        for (int n = std::max({1, fit + 1, fewest_stable}); !cores_saturated && n <= kSearchBeyond && needed == 0; ++n) {
             const Result r = predict_mva(sizing.at(n));
             if (sizing.meets(r)) needed = n;
             if (!open && n > base.load.clients) break;  // more workers than clients cannot help
         }
         const AsymptoticBounds b = asymptotic_bounds(sizing.at(std::max(needed, std::max(fit, 1))));
-        const bool cpu_bound = open ? base.load.rate_per_s >= b.cpu_limit_rps * 0.95 : false;
+        const bool cpu_bound = cores_saturated || (open && base.load.rate_per_s >= b.cpu_limit_rps * 0.95);
         std::ostringstream a;
         if (needed > 0 && !cpu_bound) {
             rec.limited_by = needed > q.max_workers && fit == q.max_workers ? "max_workers" : "memory";
@@ -252,7 +257,7 @@ Recommendation recommend(const RecommendQuery& q) {
                 s.host.cores = c;
                 s.host.core_capacity = q.profile.core_capacity.empty() ? std::vector<double>{}
                                                                         : capacity_curve(q.profile, c);
-                for (int n = 1; n <= std::max(fit, 1) && needed_cores == 0; ++n) {
+                for (int n = std::max(1, std::min(fit, fewest_stable)); n <= std::max(fit, 1) && needed_cores == 0; ++n) {
                     s.server.workers = n;
                     if (sizing.meets(predict_mva(s))) needed_cores = c;
                 }

@@ -129,3 +129,9 @@ TEST_CASE("analytic closed-loop response time is clients over throughput") {
     CHECK(r.latency.mean_s == Approx(6.0));
     CHECK(r.worker_utilisation == Approx(1.0));
 }
+
+TEST_CASE("the open pool is unstable when the rate exceeds what the cores can do, whatever the workers") {
+    // One core, 0.5 s of CPU per request: at most 2 req/s however many workers wait.
+    for (int workers : {1, 2, 8, 64}) CHECK_FALSE(solve_open_pool(open_scenario(workers, 1, 0.01, 0.5, 2.5)).stable);
+    CHECK(solve_open_pool(open_scenario(8, 1, 0.01, 0.5, 1.5)).stable);
+}
