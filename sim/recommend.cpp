@@ -213,12 +213,18 @@ Recommendation recommend(const RecommendQuery& q) {
         // ---- infeasible: the best achievable, and what would be needed ---------------
         int best = fit;
         if (fit >= 1) {
-            for (int n : in_memory) {
-                const Result& r = mva[static_cast<std::size_t>(n)];
-                const Result& b = mva[static_cast<std::size_t>(best)];
-                const bool better = open ? r.latency.p99_s < b.latency.p99_s * (1 - kWithinBest)
-                                         : r.throughput_rps > b.throughput_rps * (1 + kWithinBest);
-                if (better) best = n;
+            // The fewest workers within 1% of the best: throughput closed, p99 open.
+            if (open) {
+                auto p99 = [&](int n) { return mva[static_cast<std::size_t>(n)].latency.p99_s; };
+                for (int n : in_memory)
+                    if (p99(n) < p99(best)) best = n;
+                for (int n : in_memory)
+                    if (p99(n) <= p99(best) * (1 + kWithinBest)) {
+                        best = n;
+                        break;
+                    }
+            } else {
+                best = fewest_near_best(in_memory, mva_x);
             }
             rec.workers = best;
             rec.predicted = sizing.simulated(best);
