@@ -5,5 +5,7 @@
 namespace workersim::cli {
 
 int predict_command(int argc, const char* const* argv);
+int recommend_command(int argc, const char* const* argv);
+int sweep_command(int argc, const char* const* argv);
 
 }  // namespace workersim::cli

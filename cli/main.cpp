@@ -18,6 +18,8 @@ struct Subcommand {
 
 const Subcommand kSubcommands[] = {
     {"predict", workersim::cli::predict_command, "what-if: throughput, latency and memory for one configuration"},
+    {"recommend", workersim::cli::recommend_command, "how many workers: the sizing answer, with (2 x cores) + 1 beside it"},
+    {"sweep", workersim::cli::sweep_command, "vary workers, cores, mix, clients or rate; a table, CSV or JSON lines"},
 };
 
 void print_usage(std::ostream& out) {
