@@ -296,7 +296,7 @@ private:
             ++result_.served_after_client_left;
         } else {
             ++result_.completed;
-            latency_.record(now - r.sent_s);
+            record_latency(now - r.sent_s, now);
             resolve(r, now);
         }
         free_request(slot);
@@ -426,6 +426,19 @@ private:
     }
 
     // ---- statistics -------------------------------------------------------------------
+    void record_latency(double latency_s, double now) {
+        if (result_.completed > options_.discard_first_completions)
+            latency_.record(latency_s);
+        else if (result_.completed == options_.discard_first_completions)
+            statistics_start_s_ = now;
+        if (options_.batch_means_of <= 0) return;
+        batch_sum_s_ += latency_s;
+        if (++batch_count_ < options_.batch_means_of) return;
+        latency_batches_.push_back(batch_sum_s_ / static_cast<double>(batch_count_));
+        batch_sum_s_ = 0;
+        batch_count_ = 0;
+    }
+
     void sample(double t) {
         TimelinePoint p;
         p.time_s = t;
@@ -445,6 +458,8 @@ private:
         const double end = last_resolution_s_;
         r.makespan_s = std::max(0.0, end - start);
         r.throughput_rps = r.makespan_s > 0 ? r.completed / r.makespan_s : 0.0;
+        if (statistics_start_s_ > 0 && end > statistics_start_s_)  // steady state: after the warm-up
+            r.throughput_rps = (r.completed - options_.discard_first_completions) / (end - statistics_start_s_);
         r.latency = latency_.summary();
         r.histogram = latency_.hey_buckets();
         const double span = clock_s_ - start;
@@ -469,7 +484,7 @@ private:
         if (cpu_s > 0) capacity = std::min(capacity, s_.host.capacity(s_.host.cores) / cpu_s);
         r.capacity_rps = std::isfinite(capacity) ? capacity : 0.0;
         r.unstable = s_.load.kind == LoadKind::open && std::isfinite(capacity) && s_.load.rate_per_s >= capacity;
-        return Simulation{r, std::move(timeline_)};
+        return Simulation{r, std::move(timeline_), std::move(latency_batches_), statistics_start_s_};
     }
 
     const Scenario& s_;
@@ -495,6 +510,9 @@ private:
     Result result_;
     LatencyHistogram latency_;
     std::vector<TimelinePoint> timeline_;
+    std::vector<double> latency_batches_;
+    double batch_sum_s_ = 0, statistics_start_s_ = 0;
+    std::int64_t batch_count_ = 0;
     double next_sample_s_ = kInfinity;
     double clock_s_ = 0, queue_area_ = 0, busy_worker_area_ = 0;
     std::int64_t busy_workers_ = 0, max_queue_ = 0, events_processed_ = 0;

@@ -24,11 +24,19 @@ struct SimulationOptions {
     std::uint64_t seed = 1;
     double timeline_interval_s = 0;    // > 0: sample the state this often
     std::int64_t max_in_flight = 50'000'000;  // bound on simultaneous connections (memory)
+    // > 0: also return the means of consecutive batches of this many response times, in
+    // completion order (5 for MSER-5, sim/warmup.hpp). Memory grows with the run: off by default.
+    std::int64_t batch_means_of = 0;
+    // Warm-up truncation: the first this many completed responses count in `completed` but
+    // not in the latency statistics, and throughput is measured from the last of them on.
+    std::int64_t discard_first_completions = 0;
 };
 
 struct Simulation {
     Result result;
     std::vector<TimelinePoint> timeline;
+    std::vector<double> latency_batches;  // see SimulationOptions::batch_means_of
+    double statistics_start_s = 0;        // when the discarded warm-up ended (0: none)
 };
 
 // Throws std::invalid_argument for an invalid scenario and std::length_error when the run
