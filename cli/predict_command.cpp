@@ -1,5 +1,6 @@
 #include <iostream>
 
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/prediction_method.hpp"
 #include "cli/replication_options.hpp"
@@ -14,10 +15,53 @@
 
 namespace workersim::cli {
 
+namespace {
+
+// --timeline: the server's state over simulated time, for plots of queue build-up, timeout
+// kills and restarts (a summary hides when they happened).
+nlohmann::json timeline_json(const std::vector<TimelinePoint>& timeline) {
+    nlohmann::json points = nlohmann::json::array();
+    for (const TimelinePoint& p : timeline)
+        points.push_back({{"time_s", p.time_s},
+                          {"accept_queue", p.accept_queue},
+                          {"busy_workers", p.busy_workers},
+                          {"live_workers", p.live_workers},
+                          {"completed", p.completed},
+                          {"worker_timeouts", p.worker_timeouts},
+                          {"worker_restarts", p.worker_restarts}});
+    return points;
+}
+
+// One plain simulation with the state sampled every interval_s: a timeline belongs to one
+// run, so averaging replications or an analytic model has none.
+int print_timeline_run(const po::variables_map& vm, const Scenario& scenario, PredictionMethod method) {
+    const std::string text = vm["timeline"].as<std::string>();
+    const double interval_s = parse_seconds("--timeline", text, 1e-3, 1e7);
+    if (!vm.count("json")) throw UsageError("--timeline " + text + ": the timeline is printed in the JSON output; add --json");
+    if (method != PredictionMethod::sim)
+        throw UsageError("--timeline " + text + ": needs --method sim (the analytic models have no time axis)");
+    if (vm.count("precision") || (vm.count("replications") && vm["replications"].as<std::string>() != "1"))
+        throw UsageError("--timeline " + text + ": samples one run; drop --replications and --precision");
+    SimulationOptions options;
+    options.seed = seed_from(vm);
+    options.timeline_interval_s = interval_s;
+    const Simulation simulation = simulate(scenario, options);
+    nlohmann::json out = to_json(simulation.result);
+    out["timeline"] = timeline_json(simulation.timeline);
+    std::cout << out.dump(2) << "\n";
+    return 0;
+}
+
+}  // namespace
+
 int predict_command(int argc, const char* const* argv) {
     po::options_description general("workersim predict: what throughput, latency and memory N sync workers give\n"
                                     "\nGeneral");
-    general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary");
+    general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary")(
+        "timeline", po::value<std::string>(),
+        "with --json: one run with the state sampled every SECONDS of simulated time (e.g. 1s, 500ms) in "
+        "\"timeline\": [{time_s, accept_queue, busy_workers, live_workers, completed, worker_timeouts, "
+        "worker_restarts}, ...]");
     po::options_description all;
     all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options()).add(replication_options());
     const po::variables_map vm = parse_command_line(argc, argv, all);
@@ -34,6 +78,7 @@ int predict_command(int argc, const char* const* argv) {
         throw UsageError(e.what());
     }
     const PredictionMethod method = method_from(vm);
+    if (vm.count("timeline")) return print_timeline_run(vm, scenario, method);
     if (method != PredictionMethod::sim) {
         const bool open = scenario.load.kind == LoadKind::open;
         const Result mva = predict_mva(scenario);
