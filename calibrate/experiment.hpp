@@ -1,0 +1,51 @@
+#pragma once
+// One experiment against the real server, everything measured: the Harness owns a private
+// PostgreSQL for its lifetime and, per run, starts Gunicorn pinned to the run's cores, drives
+// it with hey (closed loop) or httperf (open loop), reads CPU and memory from /proc, and stops
+// it again. Nothing it starts outlives it, also on exceptions and on Ctrl-C (exit 130).
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "calibrate/emergency_stop.hpp"
+#include "calibrate/postgres_cluster.hpp"
+#include "calibrate/run.hpp"
+
+namespace workersim {
+
+struct HarnessOptions {
+    std::string server_dir;                   // calibrate/server: app.py and gunicorn_hooks.py
+    std::optional<ExistingDatabase> database; // else a private PostgreSQL 15 cluster
+    std::ostream* log = nullptr;              // progress lines, if wanted
+    std::string temp_root;                    // where temp directories go; empty: /tmp
+    std::string gunicorn = "gunicorn";        // Debian's, on /usr/bin/python3
+    std::string postgres_bin_dir = "/usr/lib/postgresql/15/bin";
+};
+
+// Why a configuration cannot be run on this host, or "" if it can. A separate load generator
+// needs a core the server does not use, so cores == all host cores with loadgen_shared = false
+// is rejected rather than silently run shared.
+std::string check_runnable(const RunConfig& config);
+
+class Harness {
+public:
+    explicit Harness(HarnessOptions options);  // starts PostgreSQL
+    ~Harness();                                // stops everything it started
+    Harness(const Harness&) = delete;
+    Harness& operator=(const Harness&) = delete;
+
+    // Throws std::invalid_argument for a configuration check_runnable rejects and
+    // std::runtime_error when a tool fails; the server is stopped either way.
+    Run run(const RunConfig& config);
+
+    const PostgresCluster& database() const { return *database_; }
+
+private:
+    HarnessOptions options_;
+    EmergencyStop emergency_stop_;  // before any child exists, destroyed after all of them
+    std::unique_ptr<PostgresCluster> database_;
+};
+
+}  // namespace workersim

@@ -1,0 +1,132 @@
+#include "calibrate/postgres_cluster.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <system_error>
+#include <thread>
+
+#include "calibrate/loopback_http.hpp"
+#include "calibrate/proc_stats.hpp"
+
+namespace workersim {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string tail_of_file(const std::string& path, std::size_t max_chars = 2000) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string all = text.str();
+    return all.size() > max_chars ? all.substr(all.size() - max_chars) : all;
+}
+
+}  // namespace
+
+PostgresCluster::PostgresCluster(const PostgresOptions& options) {
+    directory_ = std::make_unique<TempDirectory>("workersim-pg", options.temp_root);
+    const std::string data = directory_->file("data");
+    const bool as_root = geteuid() == 0;
+    const std::string user = as_root ? options.run_as_user : "";
+    if (as_root) {
+        // PostgreSQL refuses to run as root: the cluster belongs to its own user.
+        const passwd* account = getpwnam(user.c_str());
+        if (!account) throw std::runtime_error("running as root needs a \"" + user + "\" user for PostgreSQL");
+        if (chown(directory_->path().c_str(), account->pw_uid, account->pw_gid) != 0)
+            throw std::system_error(errno, std::generic_category(), "chown " + directory_->path());
+    }
+    ChildSpec initdb;
+    initdb.argv = {options.bin_dir + "/initdb", "-D", data, "-U", "postgres", "--auth=trust", "--no-sync",
+                   "--encoding=UTF8", "--locale=C"};
+    initdb.run_as_user = user;
+    run_to_completion(initdb, 60s);
+
+    connection_.port = free_loopback_port();
+    const std::string log = directory_->file("postgres.log");
+    ChildSpec server;
+    server.argv = {options.bin_dir + "/postgres",
+                   "-D", data,
+                   "-p", std::to_string(connection_.port),
+                   "-k", directory_->path(),
+                   "-c", "listen_addresses=127.0.0.1",
+                   "-c", "max_connections=" + std::to_string(options.max_connections),
+                   // A throwaway cluster: durability buys nothing and costs IO noise.
+                   "-c", "fsync=off",
+                   "-c", "synchronous_commit=off",
+                   "-c", "full_page_writes=off"};
+    server.run_as_user = user;
+    server.stdout_path = log;
+    server.stderr_path = log;
+    server.stop_signal = SIGINT;   // fast shutdown
+    server.abort_signal = SIGQUIT; // immediate shutdown; the postmaster still stops its backends
+    postmaster_ = std::make_unique<ChildProcess>(server);
+
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    for (;;) {
+        if (postmaster_->poll())
+            throw std::runtime_error("PostgreSQL exited at start (" + describe(*postmaster_->exit()) +
+                                     "); its log: " + tail_of_file(log));
+        ChildSpec ready;
+        ready.argv = {options.bin_dir + "/pg_isready", "-q", "-h", "127.0.0.1", "-p",
+                      std::to_string(connection_.port), "-U", "postgres", "-d", "postgres"};
+        try {
+            run_to_completion(ready, 10s);
+            break;
+        } catch (const std::runtime_error&) {
+            if (std::chrono::steady_clock::now() > deadline)
+                throw std::runtime_error("PostgreSQL did not accept connections within 30 s; its log: " +
+                                         tail_of_file(log));
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+}
+
+PostgresCluster::PostgresCluster(const ExistingDatabase& existing) : connection_(existing) {}
+
+PostgresCluster::~PostgresCluster() {
+    // The postmaster's fast shutdown stops its backends (each in its own session, out of
+    // reach of a group signal) before it exits; then the directory goes.
+    postmaster_.reset();
+    directory_.reset();
+}
+
+std::vector<std::pair<std::string, std::string>> PostgresCluster::environment() const {
+    return {{"PGHOST", connection_.host},
+            {"PGPORT", std::to_string(connection_.port)},
+            {"PGUSER", connection_.user},
+            {"PGPASSWORD", connection_.password},
+            {"PGDATABASE", connection_.dbname}};
+}
+
+std::optional<pid_t> PostgresCluster::postmaster_pid() const {
+    if (!postmaster_) return std::nullopt;
+    return postmaster_->pid();
+}
+
+std::string PostgresCluster::data_directory() const { return directory_ ? directory_->file("data") : ""; }
+
+void PostgresCluster::set_affinity(const CoreList& cores) const {
+    if (!postmaster_) return;
+    workersim::set_affinity(postmaster_->pid(), cores);
+    for (pid_t child : read_children(postmaster_->pid())) workersim::set_affinity(child, cores);
+}
+
+double PostgresCluster::cpu_s() const {
+    if (!postmaster_) return 0;
+    const auto own = read_cpu_ticks(postmaster_->pid());
+    if (!own) throw std::runtime_error("the PostgreSQL postmaster (pid " + std::to_string(postmaster_->pid()) +
+                                       ") is gone");
+    std::int64_t ticks = own->utime + own->stime + own->cutime + own->cstime;
+    for (pid_t child : read_children(postmaster_->pid())) {
+        if (const auto cpu = read_cpu_ticks(child)) ticks += cpu->utime + cpu->stime;
+    }
+    return ticks_to_s(ticks);
+}
+
+}  // namespace workersim

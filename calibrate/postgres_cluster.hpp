@@ -1,0 +1,67 @@
+#pragma once
+// The database behind the app's IO phase: a private throwaway PostgreSQL 15 cluster (initdb
+// into a temp directory, trust auth on 127.0.0.1, a free port), stopped and deleted by the
+// destructor; or an existing server we only point the app at.
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calibrate/child_process.hpp"
+#include "calibrate/cpu_affinity.hpp"
+#include "calibrate/temp_directory.hpp"
+
+namespace workersim {
+
+struct ExistingDatabase {
+    std::string host = "127.0.0.1";
+    int port = 5432;
+    std::string user = "postgres";
+    std::string password;
+    std::string dbname = "postgres";
+};
+
+struct PostgresOptions {
+    std::string bin_dir = "/usr/lib/postgresql/15/bin";
+    std::string run_as_user = "postgres";  // used only when we are root
+    int max_connections = 200;             // each in-flight IO request holds a connection
+    std::string temp_root;                 // where the data directory goes; empty: /tmp
+};
+
+class PostgresCluster {
+public:
+    // Creates and starts a private cluster; throws std::runtime_error with initdb's or the
+    // server's log on failure.
+    explicit PostgresCluster(const PostgresOptions& options = {});
+    // Uses a server someone else runs: no postmaster of ours, no CPU figures.
+    explicit PostgresCluster(const ExistingDatabase& existing);
+    ~PostgresCluster();
+    PostgresCluster(const PostgresCluster&) = delete;
+    PostgresCluster& operator=(const PostgresCluster&) = delete;
+
+    const ExistingDatabase& connection() const { return connection_; }
+    // The PG* environment variables the app (psycopg2/libpq) reads.
+    std::vector<std::pair<std::string, std::string>> environment() const;
+
+    bool is_ours() const { return postmaster_ != nullptr; }
+    std::optional<pid_t> postmaster_pid() const;
+    std::string data_directory() const;
+
+    // Pins the postmaster and its current children; backends forked later inherit the mask.
+    void set_affinity(const CoreList& cores) const;
+
+    // All CPU seconds PostgreSQL has used so far: the postmaster's own and its reaped
+    // children's (cutime/cstime: backends fork and exit per request), plus live children's.
+    // 0 for an existing server.
+    double cpu_s() const;
+
+private:
+    ExistingDatabase connection_;
+    std::unique_ptr<TempDirectory> directory_;
+    std::unique_ptr<ChildProcess> postmaster_;
+};
+
+}  // namespace workersim

@@ -1,0 +1,121 @@
+#include "calibrate/proc_stats.hpp"
+
+#include <dirent.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace workersim {
+
+namespace {
+
+std::optional<std::string> read_text(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return std::nullopt;
+    return text.str();
+}
+
+std::string proc_path(pid_t pid, const char* file) {
+    return "/proc/" + std::to_string(pid) + "/" + file;
+}
+
+}  // namespace
+
+CpuTicks parse_proc_stat_cpu(const std::string& stat_text) {
+    const auto close = stat_text.rfind(')');
+    if (close == std::string::npos)
+        throw std::invalid_argument("/proc stat line without ')': \"" + stat_text.substr(0, 80) + "\"");
+    std::istringstream fields(stat_text.substr(close + 1));
+    // After ')' the first field is field 3 (state); utime is field 14.
+    std::vector<std::string> tokens;
+    for (std::string token; fields >> token && tokens.size() < 15;) tokens.push_back(token);
+    if (tokens.size() < 15)
+        throw std::invalid_argument("/proc stat line has too few fields: \"" + stat_text.substr(0, 80) + "\"");
+    auto field = [&](int number) {
+        const std::string& token = tokens.at(static_cast<std::size_t>(number - 3));
+        std::size_t used = 0;
+        const long long value = std::stoll(token, &used);
+        if (used != token.size())
+            throw std::invalid_argument("/proc stat field " + std::to_string(number) + " = \"" + token +
+                                        "\": expected an integer");
+        return static_cast<std::int64_t>(value);
+    };
+    return CpuTicks{field(14), field(15), field(16), field(17)};
+}
+
+double parse_smaps_rollup_pss_kib(const std::string& text) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind("Pss:", 0) != 0) continue;
+        std::istringstream words(line.substr(4));
+        double kib = 0;
+        std::string unit;
+        if (!(words >> kib >> unit) || unit != "kB")
+            throw std::invalid_argument("smaps_rollup line \"" + line + "\": expected \"Pss: <n> kB\"");
+        return kib;
+    }
+    throw std::invalid_argument("smaps_rollup text has no \"Pss:\" line");
+}
+
+std::vector<pid_t> parse_children(const std::string& text) {
+    std::istringstream words(text);
+    std::vector<pid_t> pids;
+    for (long pid = 0; words >> pid;) pids.push_back(static_cast<pid_t>(pid));
+    return pids;
+}
+
+double clock_ticks_per_s() {
+    static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    return ticks;
+}
+
+double ticks_to_s(std::int64_t ticks) { return static_cast<double>(ticks) / clock_ticks_per_s(); }
+
+std::optional<CpuTicks> read_cpu_ticks(pid_t pid) {
+    const auto text = read_text(proc_path(pid, "stat"));
+    if (!text || text->empty()) return std::nullopt;
+    return parse_proc_stat_cpu(*text);
+}
+
+std::optional<double> read_pss_kib(pid_t pid) {
+    const auto text = read_text(proc_path(pid, "smaps_rollup"));
+    if (!text || text->empty()) return std::nullopt;
+    return parse_smaps_rollup_pss_kib(*text);
+}
+
+std::vector<pid_t> read_children(pid_t pid) {
+    std::vector<pid_t> children;
+    const std::string tasks = proc_path(pid, "task");
+    DIR* dir = opendir(tasks.c_str());
+    if (!dir) return children;
+    while (const dirent* entry = readdir(dir)) {
+        if (entry->d_name[0] == '.') continue;
+        if (const auto text = read_text(tasks + "/" + entry->d_name + "/children")) {
+            for (pid_t child : parse_children(*text)) children.push_back(child);
+        }
+    }
+    closedir(dir);
+    return children;
+}
+
+std::optional<std::string> read_comm(pid_t pid) {
+    auto text = read_text(proc_path(pid, "comm"));
+    if (!text) return std::nullopt;
+    while (!text->empty() && text->back() == '\n') text->pop_back();
+    return text;
+}
+
+bool process_exists(pid_t pid) {
+    const auto text = read_text(proc_path(pid, "stat"));
+    if (!text || text->empty()) return false;
+    const auto close = text->rfind(')');
+    return close != std::string::npos && close + 2 < text->size() && (*text)[close + 2] != 'Z' &&
+           (*text)[close + 2] != 'X';
+}
+
+}  // namespace workersim
