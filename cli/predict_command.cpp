@@ -93,10 +93,10 @@ int predict_command(int argc, const char* const* argv) {
         else print_side_by_side(std::cout, sim, mva, open);
         return 0;
     }
-    const ReplicatedResult replicated = replicate(scenario, replication_options_from(vm, seed_from(vm)));
+    const ReplicatedResult replicated = replicate(scenario, replication_options_from(vm, seed_from(vm), scenario.load.kind));
     const Result& result = replicated.representative;  // the plain run when R = 1
     if (vm.count("json")) {
-        std::cout << (replicated.replications > 1 ? to_json(replicated) : to_json(result)).dump(2) << "\n";
+        std::cout << (replicated.replications > 1 || replicated.warmup.requested ? to_json(replicated) : to_json(result)).dump(2) << "\n";
     } else {
         std::cout << "workersim: " << what_if.workers << " sync worker" << (what_if.workers == 1 ? "" : "s") << " on "
                   << scenario.host.cores << " core" << (scenario.host.cores == 1 ? "" : "s") << ", calibration '"

@@ -36,13 +36,21 @@ po::options_description replication_options() {
          "relative 95% half-width target, e.g. 1% (0.001%..50%): replications are added until the "
          "intervals of throughput and latency mean, p50, p90, p95 and p99 are all within it, starting "
          "from max(5, --replications) and stopping at max(200, --replications) runs")
+        ("steady-state", po::value<std::string>()->implicit_value("on"),
+         "on, off or auto (the default): remove each run's warm-up (the start from an idle server, or "
+         "every client firing at t = 0) before its statistics, by MSER-5 (White 1997) on a pilot run "
+         "of the same seed; throughput is then counted from the end of the warm-up. auto: on for an "
+         "open load (--rate) with --replications > 1 or --precision, which ask for the long-run "
+         "figures; off for a closed -n/-c load and a single run, which are compared with one "
+         "load-generator run, start-up included. `--steady-state` alone means on. An open load at or "
+         "beyond capacity has no steady state: nothing is removed")
         ("threads", po::value<std::string>(),
          "threads running replications, 1..1024 (default: the machine's cores); the output does not "
          "depend on it");
     return o;
 }
 
-ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed) {
+ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed, LoadKind load) {
     ReplicationOptions o;
     o.seed = seed;
     if (vm.count("replications"))
@@ -55,10 +63,40 @@ ReplicationOptions replication_options_from(const po::variables_map& vm, std::ui
         o.precision = parse_number("--precision (percent)", text, 0.001, 50) / 100;
         o.max_replications = std::max(kPrecisionReplicationCap, o.replications);
     }
+    const std::string mode = vm.count("steady-state") ? vm["steady-state"].as<std::string>() : "auto";
+    if (mode == "on")
+        o.steady_state = true;
+    else if (mode == "off")
+        o.steady_state = false;
+    else if (mode == "auto")
+        o.steady_state = load == LoadKind::open && (o.replications > 1 || o.precision > 0);
+    else
+        throw UsageError("--steady-state: expected on, off or auto, got '" + mode + "'");
     return o;
 }
 
+namespace {
+
+void print_warmup(std::ostream& out, const ReplicatedResult& r) {
+    const WarmupRemoval& w = r.warmup;
+    if (!w.requested) return;
+    if (w.no_steady_state) {
+        out << "\nSteady state: none (open load at or beyond capacity); no warm-up removed.\n";
+        return;
+    }
+    const bool one = r.replications == 1;
+    out << "\nSteady state: warm-up removed by MSER-5: the first " << fixed(w.mean_discarded, one ? 0 : 1)
+        << " responses" << (one ? "" : " per replication on average") << ", up to " << fixed(w.mean_until_s, 3)
+        << " s" << (one ? "" : " on average") << ", are not in the figures above.\n";
+    if (w.too_long > 0)
+        out << "  Warning: in " << w.too_long << " of " << r.replications
+            << " runs the transient may be longer than half the run: raise -n.\n";
+}
+
+}  // namespace
+
 void print_confidence(std::ostream& out, const ReplicatedResult& r) {
+    print_warmup(out, r);
     if (r.replications <= 1) return;
     out << "\nConfidence (95%, " << r.replications << " replications; \u00B1 the mean's interval, sd one run's spread):\n";
     const auto line = [&out](const char* name, const Estimate& e, int decimals, const char* unit) {

@@ -1,12 +1,13 @@
 #pragma once
-// The flags of replicated predictions (--replications, --precision, --threads) and the
-// human output of their confidence intervals.
+// The flags of replicated predictions (--replications, --precision, --threads,
+// --steady-state) and the human output of their confidence intervals and warm-up removal.
 
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <ostream>
 
 #include "model/replicated_result.hpp"
+#include "model/scenario.hpp"
 #include "sim/replications.hpp"
 
 namespace workersim::cli {
@@ -18,10 +19,12 @@ constexpr int kPrecisionReplicationCap = 200;
 
 po::options_description replication_options();
 // Throws UsageError naming the flag, the value and the accepted range.
-ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed);
+// `load` decides --steady-state auto.
+ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed, LoadKind load);
 
-// "Confidence (95%, R replications)" with mean ± half-width and the spread of one run;
-// prints nothing for a single replication, so a plain run's output is unchanged.
+// The warm-up removed, if steady-state mode ran; then "Confidence (95%, R replications)"
+// with mean ± half-width and the spread of one run. Prints nothing for a single plain
+// replication, so a plain run's output is unchanged.
 void print_confidence(std::ostream& out, const ReplicatedResult& result);
 
 }  // namespace workersim::cli

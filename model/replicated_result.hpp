@@ -20,6 +20,22 @@ struct LatencyEstimates {
     Estimate mean_s, p50_s, p90_s, p95_s, p99_s;
 };
 
+// Steady-state mode: each replication's initial transient (the start from an empty server,
+// or every client firing at t = 0) is cut by MSER-5 (sim/warmup.hpp) before its statistics.
+struct WarmupRemoval {
+    bool requested = false;          // steady-state mode ran
+    // requested but not applied: an open load at or beyond capacity has no steady state to
+    // reach, so nothing was cut (the result's `unstable` says so too)
+    bool no_steady_state = false;
+    double mean_discarded = 0;       // responses cut per replication, mean
+    std::int64_t max_discarded = 0;  // and the most in any replication
+    double mean_until_s = 0;         // simulated time the warm-up ended, mean across replications
+    double max_until_s = 0;
+    // replications whose MSER minimum sat at half the run: the transient may be longer
+    // than that; lengthen the run (-n) before trusting the steady-state figures
+    int too_long = 0;
+};
+
 struct ReplicatedResult {
     int replications = 0;
     std::uint64_t seed = 0;          // the run seed the replications' seeds derive from
@@ -27,6 +43,7 @@ struct ReplicatedResult {
     bool precision_reached = false;  // every half-width within precision_target of its mean
     Estimate throughput_rps, makespan_s;
     LatencyEstimates latency;
+    WarmupRemoval warmup;
     // Replication 0 (the run the seed alone gives) with throughput, makespan and latency mean
     // and quantiles (p99.9 too, without an interval) replaced by their means across
     // replications, and min and max by the extremes over all of them: the record the human

@@ -23,6 +23,20 @@ nlohmann::json figures(const ReplicatedResult& r, Field field) {
 
 }  // namespace
 
+nlohmann::json to_json(const WarmupRemoval& w) {
+    if (!w.requested) return {{"rule", nullptr}, {"discarded", 0}, {"until_s", 0}};
+    nlohmann::json j = {
+        {"rule", "MSER-5"},
+        {"discarded", w.mean_discarded},
+        {"discarded_max", w.max_discarded},
+        {"until_s", w.mean_until_s},
+        {"until_s_max", w.max_until_s},
+        {"transient_too_long", w.too_long},
+    };
+    if (w.no_steady_state) j["skipped"] = "open load at or beyond capacity: no steady state to reach";
+    return j;
+}
+
 nlohmann::json to_json(const ReplicatedResult& r) {
     nlohmann::json j = to_json(r.representative);
     const bool target = r.precision_target > 0;
@@ -34,6 +48,7 @@ nlohmann::json to_json(const ReplicatedResult& r) {
     };
     j["ci95"] = figures(r, [](const Estimate& e) { return e.ci95_half_width; });
     j["sd"] = figures(r, [](const Estimate& e) { return e.sd; });
+    j["warmup"] = to_json(r.warmup);
     return j;
 }
 

@@ -26,15 +26,21 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 // Runs replications [begin, end) into out[begin, end) on up to `threads` threads. Each
 // index is claimed once from a shared counter; which thread runs it does not matter.
-void run_range(const Scenario& scenario, std::uint64_t seed, int begin, int end, int threads,
-               std::vector<Result>& out) {
+void run_range(const Scenario& scenario, const ReplicationOptions& options, int begin, int end,
+               std::vector<SteadyStateRun>& out) {
+    const std::uint64_t seed = options.seed;
+    const int threads = options.threads;
     out.resize(static_cast<std::size_t>(end));
     std::vector<std::exception_ptr> errors(static_cast<std::size_t>(end));
     std::atomic<int> next{begin};
     auto work = [&] {
         for (int i = next++; i < end; i = next++) {
             try {
-                out[static_cast<std::size_t>(i)] = simulate(scenario, replication_seed(seed, i));
+                SteadyStateRun& run = out[static_cast<std::size_t>(i)];
+                if (options.steady_state)
+                    run = steady_state_run(scenario, replication_seed(seed, i));
+                else
+                    run.result = simulate(scenario, replication_seed(seed, i));
             } catch (...) {
                 errors[static_cast<std::size_t>(i)] = std::current_exception();
             }
@@ -61,6 +67,30 @@ std::uint64_t replication_seed(std::uint64_t run_seed, int index) {
     return splitmix64(run_seed ^ splitmix64(static_cast<std::uint64_t>(index)));
 }
 
+SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed) {
+    SimulationOptions pilot_options;
+    pilot_options.seed = seed;
+    pilot_options.batch_means_of = static_cast<std::int64_t>(kMserBatchSize);
+    Simulation pilot = simulate(scenario, pilot_options);
+    SteadyStateRun run;
+    if (pilot.result.unstable) {
+        run.result = std::move(pilot.result);
+        return run;
+    }
+    run.truncation = mser5_truncation(pilot.latency_batches);
+    if (run.truncation.observations == 0) {
+        run.result = std::move(pilot.result);
+        return run;
+    }
+    SimulationOptions options;
+    options.seed = seed;
+    options.discard_first_completions = static_cast<std::int64_t>(run.truncation.observations);
+    Simulation steady = simulate(scenario, options);
+    run.result = std::move(steady.result);
+    run.until_s = steady.statistics_start_s;
+    return run;
+}
+
 int next_replication_count(int done, double worst, double target, int cap) {
     const double ratio = worst / target;
     const double wanted = std::ceil(done * ratio * ratio);
@@ -80,15 +110,16 @@ ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& o
     ReplicatedResult out;
     out.seed = options.seed;
     out.precision_target = options.precision;
-    std::vector<Result> runs;
+    std::vector<SteadyStateRun> runs;
     int target = options.replications;
     if (options.precision > 0)
         target = std::min(options.max_replications, std::max(target, kPrecisionInitialReplications));
 
     for (;;) {
-        run_range(scenario, options.seed, static_cast<int>(runs.size()), target, options.threads, runs);
+        run_range(scenario, options, static_cast<int>(runs.size()), target, runs);
         std::vector<double> columns[7];
-        for (const Result& r : runs) {
+        for (const SteadyStateRun& run : runs) {
+            const Result& r = run.result;
             const LatencySummary& l = r.latency;
             const double values[7] = {r.throughput_rps, r.makespan_s, l.mean_s, l.p50_s, l.p90_s, l.p95_s, l.p99_s};
             for (int k = 0; k < 7; ++k) columns[k].push_back(values[k]);
@@ -113,7 +144,7 @@ ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& o
 
     out.replications = static_cast<int>(runs.size());
     Result& rep = out.representative;
-    rep = runs.front();
+    rep = runs.front().result;
     rep.throughput_rps = out.throughput_rps.mean;
     rep.makespan_s = out.makespan_s.mean;
     rep.latency.mean_s = out.latency.mean_s.mean;
@@ -122,8 +153,18 @@ ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& o
     rep.latency.p95_s = out.latency.p95_s.mean;
     rep.latency.p99_s = out.latency.p99_s.mean;
     double p999_sum = 0;
-    for (const Result& r : runs) {
+    WarmupRemoval& w = out.warmup;
+    w.requested = options.steady_state;
+    w.no_steady_state = options.steady_state && rep.unstable;
+    for (const SteadyStateRun& run : runs) {
+        const Result& r = run.result;
         p999_sum += r.latency.p999_s;
+        const auto discarded = static_cast<std::int64_t>(run.truncation.observations);
+        w.mean_discarded += static_cast<double>(discarded) / static_cast<double>(runs.size());
+        w.max_discarded = std::max(w.max_discarded, discarded);
+        w.mean_until_s += run.until_s / static_cast<double>(runs.size());
+        w.max_until_s = std::max(w.max_until_s, run.until_s);
+        if (run.truncation.truncation_too_late) ++w.too_long;
         rep.latency.min_s = std::min(rep.latency.min_s, r.latency.min_s);
         rep.latency.max_s = std::max(rep.latency.max_s, r.latency.max_s);
     }

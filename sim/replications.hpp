@@ -15,6 +15,7 @@
 
 #include "model/replicated_result.hpp"
 #include "model/scenario.hpp"
+#include "sim/warmup.hpp"
 
 namespace workersim {
 
@@ -27,6 +28,10 @@ struct ReplicationOptions {
     // half-width is within it or max_replications have run.
     double precision = 0;
     int max_replications = 200;
+    // Steady-state mode: each replication's warm-up is found by MSER-5 on a pilot run and
+    // left out of its statistics (see steady_state_run). Off: every response counts, as in
+    // one load-generator run of the whole experiment.
+    bool steady_state = false;
 };
 
 // The smallest replication count a precision run starts with: fewer gives a t quantile
@@ -41,6 +46,20 @@ std::uint64_t replication_seed(std::uint64_t run_seed, int index);
 // half-width is `worst_relative_half_width`: the half-width shrinks as 1/sqrt(n), so
 // n * (worst/target)^2, at least done + 1, at most twice done and at most the cap.
 int next_replication_count(int done, double worst_relative_half_width, double target, int cap);
+
+// One steady-state replication: a pilot run of the seed records the means of consecutive
+// batches of 5 response times; MSER-5 picks the truncation d; the same seed is run again
+// (the same trajectory: discarding changes no draw) with the first d responses left out of
+// the latency statistics and throughput measured from the d-th response on. The pilot
+// doubles the cost, but no response times need be kept, only their batch means.
+// An open load at or beyond capacity has no steady state: nothing is cut, and `truncation`
+// stays empty.
+struct SteadyStateRun {
+    Result result;
+    WarmupTruncation truncation;
+    double until_s = 0;  // when the d-th response arrived (0: nothing cut)
+};
+SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed);
 
 // Throws std::invalid_argument for bad options or an invalid scenario; an exception in a
 // replication is rethrown (the lowest index's first).

@@ -165,3 +165,114 @@ TEST_CASE("with common random numbers a small pool's waiting shows against a lar
     for (std::uint64_t seed = 1; seed <= 10; ++seed)
         REQUIRE(simulate(small, seed).latency.mean_s >= simulate(big, seed).latency.mean_s);
 }
+
+namespace {
+
+// hey -c N against c workers with exponential service and no think time: every client is
+// always in the system, all c workers are always busy, so by Little's law the steady-state
+// response time is exactly N / (c mu), whatever the service distribution.
+Scenario closed_all_at_once(int workers, int clients, std::int64_t per_client, double service_s) {
+    Scenario s = open_mm(workers, 1, service_s, clients * per_client);
+    s.load.kind = LoadKind::closed;
+    s.load.clients = clients;
+    s.load.rate_per_s = 0;
+    return s;
+}
+
+}  // namespace
+
+TEST_CASE("steady-state mode removes the start-up transient of a closed loop whose clients all fire at t = 0") {
+    // 500 clients fire at t = 0 at 4 workers (mu = 10/s): the k-th of the first 500
+    // requests waits for about k - 4 services at 40/s, so they average about half the
+    // steady-state 12.5 s. With 10 requests per client that transient biases the whole-run
+    // mean low by about 500 * 6.25 / 5000 = 0.6 s (5%). The run-to-run sd of the mean is
+    // about 1/sqrt(5000) = 1.4% (Little: the latency sum is N times the makespan), so over 20
+    // replications the 95% half-width is about 0.7%: the bias is several half-widths wide.
+    // The same seeds serve both modes (common random numbers), so the comparison is paired.
+    const Scenario s = closed_all_at_once(4, 500, 10, 0.1);
+    const double exact_s = 500 * 0.1 / 4;
+    ReplicationOptions o;
+    o.seed = 1;
+    o.replications = 20;
+    o.threads = 2;
+    const ReplicatedResult plain = replicate(s, o);
+    o.steady_state = true;
+    const ReplicatedResult steady = replicate(s, o);
+    CAPTURE(plain.latency.mean_s.mean, plain.latency.mean_s.ci95_half_width, steady.latency.mean_s.mean,
+            steady.latency.mean_s.ci95_half_width, steady.warmup.mean_discarded);
+    // Without warm-up removal the interval misses the exact value, low, by far.
+    REQUIRE(exact_s - plain.latency.mean_s.mean > 3 * plain.latency.mean_s.ci95_half_width);
+    // With it, the exact value is inside twice the half-width (an unbiased estimate fails
+    // this with probability about 0.1% at 19 degrees of freedom) ...
+    REQUIRE(std::abs(steady.latency.mean_s.mean - exact_s) <= 2 * steady.latency.mean_s.ci95_half_width);
+    // ... and at most a third as far from it as the whole-run mean.
+    REQUIRE(std::abs(steady.latency.mean_s.mean - exact_s) < std::abs(plain.latency.mean_s.mean - exact_s) / 3);
+    // MSER-5 cut at least most of the 500-response transient and less than half the run.
+    REQUIRE(steady.warmup.requested);
+    REQUIRE(steady.warmup.mean_discarded >= 250);
+    REQUIRE(steady.warmup.max_discarded <= 2500);
+    REQUIRE(steady.warmup.mean_until_s > 0);
+}
+
+TEST_CASE("steady-state mode keeps an open M/M/2 estimate that starts empty consistent with Erlang C") {
+    // M/M/2 at rho = 0.8, mu = 1: mean response time 1 / (mu (1 - rho^2)) = 2.778 s. The
+    // empty start biases a 20000-request run by well under its ~2.5% half-width; removing
+    // the warm-up must not push the estimate away (MSER's known failing on positively
+    // correlated output is to over-truncate at a low point): the exact value stays within
+    // twice the half-width (probability of failing ~0.1% for an unbiased estimate).
+    const Scenario s = open_mm(2, 1.6, 1.0, 20000);
+    const double exact_s = 1 / (1 - 0.8 * 0.8);
+    ReplicationOptions o;
+    o.seed = 2;
+    o.replications = 20;
+    o.threads = 2;
+    o.steady_state = true;
+    const ReplicatedResult r = replicate(s, o);
+    CAPTURE(r.latency.mean_s.mean, r.latency.mean_s.ci95_half_width, r.warmup.mean_discarded);
+    REQUIRE(std::abs(r.latency.mean_s.mean - exact_s) <= 2 * r.latency.mean_s.ci95_half_width);
+    REQUIRE(std::abs(r.throughput_rps.mean - 1.6) <= 2 * r.throughput_rps.ci95_half_width);
+}
+
+TEST_CASE("a steady-state run follows the plain run's trajectory and only leaves the warm-up out") {
+    const Scenario s = closed_all_at_once(4, 200, 10, 0.1);
+    const Result plain = simulate(s, 9);
+    const SteadyStateRun steady = steady_state_run(s, 9);
+    REQUIRE(steady.truncation.observations > 0);
+    REQUIRE(steady.truncation.observations == 5 * steady.truncation.batches);
+    REQUIRE(steady.result.completed == plain.completed);
+    REQUIRE(steady.result.makespan_s == plain.makespan_s);
+    REQUIRE(steady.result.latency.max_s <= plain.latency.max_s);
+    REQUIRE(steady.until_s > 0);
+    REQUIRE(steady.until_s < plain.makespan_s);
+    // the early, short responses are gone: the fastest kept is slower than the fastest of all
+    REQUIRE(steady.result.latency.min_s > plain.latency.min_s);
+}
+
+TEST_CASE("steady-state replications give identical results on 1 and 2 threads") {
+    const Scenario s = open_mm(4, 30, 0.1, 5000);
+    ReplicationOptions o;
+    o.seed = 13;
+    o.replications = 6;
+    o.steady_state = true;
+    o.threads = 1;
+    const ReplicatedResult one = replicate(s, o);
+    o.threads = 2;
+    const ReplicatedResult two = replicate(s, o);
+    REQUIRE(same(one.latency.mean_s, two.latency.mean_s));
+    REQUIRE(same(one.throughput_rps, two.throughput_rps));
+    REQUIRE(one.warmup.mean_discarded == two.warmup.mean_discarded);
+    REQUIRE(one.warmup.mean_until_s == two.warmup.mean_until_s);
+}
+
+TEST_CASE("an open load beyond capacity has no steady state and nothing is removed") {
+    const Scenario s = open_mm(2, 30, 0.1, 3000);  // 30/s offered to a 20/s pool
+    ReplicationOptions o;
+    o.replications = 3;
+    o.steady_state = true;
+    const ReplicatedResult r = replicate(s, o);
+    REQUIRE(r.representative.unstable);
+    REQUIRE(r.warmup.no_steady_state);
+    REQUIRE(r.warmup.max_discarded == 0);
+    o.steady_state = false;
+    REQUIRE(same(replicate(s, o).latency.mean_s, r.latency.mean_s));
+}
