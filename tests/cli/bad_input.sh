@@ -61,6 +61,12 @@ if [ "$mode" = pending ]; then
     expect_usage "positional" -- $P 4
     # nlohmann throws out_of_range (406), not parse_error, for 1e400: exit 1, no file named.
     expect_usage "--calibration|overflow.json" -- predict --calibration "$fixtures/overflow.json"
+    # JsonReader::fail() dumps the offending value with nlohmann's recursive serializer: a
+    # value nested 200,000 deep (a 400 KB file) overflows the stack (SIGSEGV, exit 139).
+    deep=$(mktemp)
+    { printf '{"format": '; head -c 200000 /dev/zero | tr '\0' '['; head -c 200000 /dev/zero | tr '\0' ']'; printf '}'; } >"$deep"
+    expect_usage "--calibration|format" -- predict --calibration "$deep"
+    rm -f "$deep"
     echo "$cases pending cases, $failures failed"
     [ "$failures" -eq 0 ]
     exit
