@@ -151,6 +151,36 @@ TEST_CASE("requests in Python longer than the timeout exit on the SIGABRT pass i
     }
 }
 
+// A 30.5 s libpq call with timeout 30: the master's first pass after t = 30 is at phi + 30. If
+// phi < 0.5 it sends SIGABRT before the call returns, and the handler runs when it does, at
+// 30.5: the request fails then, without a response. Otherwise the worker answers at 30.5 and
+// notifies before the pass sees it. So it fails with probability 1/2, and ends at 30.5 either
+// way. Over 60 seeds the failures are Binomial(60, 1/2): 30 +- 4 sd = 30 +- 15.5.
+TEST_CASE("a call just over the timeout fails when the master's pass lands before it returns: half the time") {
+    Scenario s = closed(1, 1, 1, {io(30.5)});
+    s.server.timeout_s = 30;
+    int failed = 0;
+    for (std::uint64_t seed = 1; seed <= 60; ++seed) {
+        const Result r = run(s, seed).result;
+        REQUIRE(r.completed + r.errors.worker_timeout == 1);
+        REQUIRE(r.makespan_s == Approx(30.5));
+        failed += static_cast<int>(r.errors.worker_timeout);
+    }
+    REQUIRE(failed >= 15);
+    REQUIRE(failed <= 45);
+}
+
+// Time in the backlog is not silence: the heartbeat is touched at accept(). Three 29.5 s
+// requests through one worker, timeout 30: none is killed although the last waits 59 s.
+TEST_CASE("queueing time does not count toward the timeout") {
+    Scenario s = closed(1, 3, 1, {io(29.5)});
+    s.server.timeout_s = 30;
+    const Result r = run(s, 1).result;
+    REQUIRE(r.completed == 3);
+    REQUIRE(r.errors.worker_timeout == 0);
+    REQUIRE(r.makespan_s == Approx(88.5));
+}
+
 // Requests the worker finishes within the timeout are untouched; timeout 0 disables the check.
 TEST_CASE("a timeout of 0 lets 40 s requests finish: two rounds of 40 s, no restarts") {
     Scenario s = closed(2, 4, 1, {io(40)});
