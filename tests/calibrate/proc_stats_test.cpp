@@ -1,0 +1,74 @@
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include "calibrate/proc_stats.hpp"
+
+using namespace workersim;
+
+TEST_CASE("CPU ticks are read after the last ')' even when the command name holds spaces and parentheses") {
+    // Captured from a python3 that renamed itself with prctl(PR_SET_NAME, "a) b (c"), then
+    // forked and reaped a busy child (hence cutime and cstime).
+    const std::string stat =
+        "32373 (a) b (c) R 32369 32369 4838 0 -1 4194304 2974 6810 2 0 42 11 35 37 20 0 1 0 492709 "
+        "17149952 3452 18446744073709551615 94518275649536 94518275649877 140733683626800 0 0 0 0 "
+        "16781312 2 0 0 0 17 0 0 0 0 0 0 94518275661232 94518275661848 94519336820736 "
+        "140733683627692 140733683628045 140733683628045 140733683630031 0\n";
+    const CpuTicks ticks = parse_proc_stat_cpu(stat);
+    CHECK(ticks.utime == 42);
+    CHECK(ticks.stime == 11);
+    CHECK(ticks.cutime == 35);
+    CHECK(ticks.cstime == 37);
+}
+
+TEST_CASE("a captured /proc/PID/stat of gunicorn's worker gives its utime and stime") {
+    const std::string stat =
+        "26799 (gunicorn) S 26797 26797 4838 0 -1 4194560 5191 0 0 0 45 7 0 0 20 0 1 0 481235 "
+        "33259520 6102 18446744073709551615 94238530621440 94238533497473 140726374660512 0 0 0 0 "
+        "16781312 134235395 1 0 0 17 1 0 0 0 0 0 94238534193744 94238534647456 94238547046400 "
+        "140726374666822 140726374666952 140726374666952 140726374670293 0\n";
+    const CpuTicks ticks = parse_proc_stat_cpu(stat);
+    CHECK(ticks.utime == 45);
+    CHECK(ticks.stime == 7);
+    CHECK(ticks.cutime == 0);
+}
+
+TEST_CASE("a stat line without a closing parenthesis or with too few fields is rejected") {
+    CHECK_THROWS_AS(parse_proc_stat_cpu("4242 (truncated S 1 2 3"), std::invalid_argument);
+    CHECK_THROWS_AS(parse_proc_stat_cpu("4242 (x) S 1 2 3"), std::invalid_argument);
+}
+
+TEST_CASE("PSS comes from the Pss line of smaps_rollup, not Pss_Anon or Pss_Dirty") {
+    const std::string rollup =
+        "55fd7ef96000-7ffce4f0e000 ---p 00000000 00:00 0                          [rollup]\n"
+        "Rss:               25388 kB\n"
+        "Pss:                9012 kB\n"
+        "Pss_Dirty:          6640 kB\n"
+        "Pss_Anon:           6604 kB\n"
+        "Pss_File:           2372 kB\n"
+        "Pss_Shmem:            36 kB\n"
+        "Shared_Clean:      18392 kB\n";
+    CHECK(parse_smaps_rollup_pss_kib(rollup) == 9012);
+}
+
+TEST_CASE("smaps_rollup text without a Pss line is rejected") {
+    CHECK_THROWS_AS(parse_smaps_rollup_pss_kib("Rss: 10 kB\nPss_Anon: 5 kB\n"), std::invalid_argument);
+}
+
+TEST_CASE("a children file lists pids separated by spaces, possibly none") {
+    CHECK(parse_children("26799 26800 ") == std::vector<pid_t>{26799, 26800});
+    CHECK(parse_children("").empty());
+}
+
+TEST_CASE("the live readers see this process and its CPU time grows") {
+    const pid_t self = getpid();
+    const auto before = read_cpu_ticks(self);
+    REQUIRE(before);
+    volatile double sink = 0;
+    for (int i = 0; i < 50'000'000; ++i) sink = sink + i * 0.5;
+    const auto after = read_cpu_ticks(self);
+    REQUIRE(after);
+    CHECK(after->utime + after->stime > before->utime + before->stime);
+    CHECK(read_pss_kib(self).value_or(0) > 0);
+    CHECK(process_exists(self));
+}
