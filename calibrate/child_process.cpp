@@ -56,7 +56,32 @@ double seconds(const timeval& time) { return static_cast<double>(time.tv_sec) + 
         (void)!write(report_fd, &error, sizeof error);
         _exit(127);
     };
-    setpgid(0, 0);
+    if (spec.session_nice) {
+        // setsid also makes the child its group's leader, as setpgid would.
+        if (setsid() < 0) fail();
+        const int fd = open("/proc/self/autogroup", O_WRONLY);
+        if (fd >= 0) {
+            char text[16];
+            int length = 0;
+            int value = *spec.session_nice;
+            if (value < 0) {
+                text[length++] = '-';
+                value = -value;
+            }
+            char digits[12];
+            int count = 0;
+            do {
+                digits[count++] = static_cast<char>('0' + value % 10);
+                value /= 10;
+            } while (value > 0);
+            while (count > 0) text[length++] = digits[--count];
+            // Best effort: without the privilege the child still runs, at the default weight.
+            (void)!write(fd, text, static_cast<std::size_t>(length));
+            close(fd);
+        }
+    } else {
+        setpgid(0, 0);
+    }
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -123,8 +148,10 @@ ChildProcess::ChildProcess(const ChildSpec& spec) : stop_signal_(spec.stop_signa
         close(report[0]);
         become_child(spec, argv.data(), envp.data(), user, report[1]);
     }
-    // Both sides set the group, so that it exists before the parent ever signals it.
-    setpgid(pid_, pid_);
+    // Both sides set the group, so that it exists before the parent ever signals it. A child
+    // starting a session must do it alone (setsid fails for a group leader); it has done so
+    // by the time the report pipe below reads EOF at its exec.
+    if (!spec.session_nice) setpgid(pid_, pid_);
     register_process_group(pid_, spec.abort_signal);
     close(report[1]);
     int child_errno = 0;

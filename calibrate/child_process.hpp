@@ -23,6 +23,11 @@ struct ChildSpec {
     std::string run_as_user;        // honoured only when we are root (PostgreSQL refuses root)
     std::string working_directory;  // empty: ours
     std::string stdout_path, stderr_path;  // empty: /dev/null
+    // With the kernel's autogroup scheduling (sched_autogroup_enabled=1), `nice` only ranks
+    // processes within one session, so other sessions' niced builds still take an equal
+    // share of a core. When set, the child starts its own session (a new autogroup) with
+    // this nice value (< 0 needs root); that is how measurements keep priority.
+    std::optional<int> session_nice;
     int stop_signal = SIGTERM;      // the graceful request to stop (PostgreSQL: SIGINT, fast shutdown)
     int abort_signal = SIGKILL;     // on Ctrl-C or our own death (PostgreSQL: SIGQUIT)
 };

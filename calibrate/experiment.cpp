@@ -94,6 +94,7 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
         PostgresOptions postgres;
         postgres.bin_dir = options_.postgres_bin_dir;
         postgres.temp_root = options_.temp_root;
+        postgres.session_nice = options_.session_nice;
         database_ = std::make_unique<PostgresCluster>(postgres);
         if (options_.log)
             *options_.log << "PostgreSQL started: pid " << *database_->postmaster_pid() << ", port "
@@ -121,6 +122,7 @@ Run Harness::run(const RunConfig& config) {
     gunicorn.backlog = config.backlog;
     gunicorn.cores = server_cores;
     gunicorn.temp_root = options_.temp_root;
+    gunicorn.session_nice = options_.session_nice;
     gunicorn.environment = database_->environment();
     gunicorn.environment.push_back({"IO_BOUND", number_text(config.io_pct)});
     gunicorn.environment.push_back({"CPU_BOUND", number_text(config.cpu_pct)});
@@ -148,6 +150,7 @@ Run Harness::run(const RunConfig& config) {
         load.cores = loadgen_cores;
         load.limit = load_limit(config);
         load.temp_root = options_.temp_root;
+        load.session_nice = options_.session_nice;
         const ClosedLoadOutcome outcome = run_hey(load);
         m.started_at = outcome.started_at;
         m.loadgen_cpu_s = outcome.cpu_s;
@@ -171,6 +174,7 @@ Run Harness::run(const RunConfig& config) {
         load.cores = loadgen_cores;
         load.limit = load_limit(config);
         load.temp_root = options_.temp_root;
+        load.session_nice = options_.session_nice;
         const OpenLoadOutcome outcome = run_httperf(load);
         const HttperfReport& r = outcome.report;
         m.started_at = outcome.started_at;

@@ -57,6 +57,7 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
                  "app:application"};
     spec.environment = options.environment;
     spec.cores = options.cores;
+    spec.session_nice = options.session_nice;
     spec.stdout_path = directory_->file("gunicorn.out");
     spec.stderr_path = directory_->file("gunicorn.log");
     const auto started = Clock::now();

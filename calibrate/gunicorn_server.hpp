@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,6 +26,7 @@ struct GunicornOptions {
     CoreList cores;          // empty: inherit ours
     std::vector<std::pair<std::string, std::string>> environment;  // IO_BOUND, CPU_BOUND, UNIT_S, PG*
     std::string temp_root;   // for its log; empty: /tmp
+    std::optional<int> session_nice;  // see ChildSpec::session_nice
     std::chrono::milliseconds boot_limit{60000};
 };
 

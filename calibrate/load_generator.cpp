@@ -199,6 +199,7 @@ ClosedLoadOutcome run_hey(const ClosedLoad& load) {
     spec.argv = {"hey", "-n", std::to_string(load.requests), "-c", std::to_string(load.clients), "-t", "0", "-o", "csv",
                  load.url};
     spec.cores = load.cores;
+    spec.session_nice = load.session_nice;
     ClosedLoadOutcome outcome;
     const std::string csv = run_tool(spec, load.limit, load.temp_root, outcome);
     outcome.records = parse_hey_csv(csv);
@@ -217,6 +218,7 @@ OpenLoadOutcome run_httperf(const OpenLoad& load) {
     spec.argv = {"httperf", "--server", "127.0.0.1", "--port", std::to_string(load.port), "--uri", "/",
                  "--num-conns", std::to_string(load.requests), "--num-calls", "1", "--period=" + period.str()};
     spec.cores = load.cores;
+    spec.session_nice = load.session_nice;
     OpenLoadOutcome outcome;
     outcome.report = parse_httperf_report(run_tool(spec, load.limit, load.temp_root, outcome));
     return outcome;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct ClosedLoad {
     CoreList cores;  // empty: inherit
     std::chrono::milliseconds limit{600000};
     std::string temp_root;
+    std::optional<int> session_nice;  // see ChildSpec::session_nice
 };
 
 struct OpenLoad {
@@ -57,6 +59,7 @@ struct OpenLoad {
     CoreList cores;
     std::chrono::milliseconds limit{600000};
     std::string temp_root;
+    std::optional<int> session_nice;  // see ChildSpec::session_nice
 };
 
 struct LoadOutcome {

@@ -61,6 +61,7 @@ PostgresCluster::PostgresCluster(const PostgresOptions& options) {
                    "-c", "synchronous_commit=off",
                    "-c", "full_page_writes=off"};
     server.run_as_user = user;
+    server.session_nice = options.session_nice;
     server.stdout_path = log;
     server.stderr_path = log;
     server.stop_signal = SIGINT;   // fast shutdown

@@ -29,6 +29,7 @@ struct PostgresOptions {
     std::string run_as_user = "postgres";  // used only when we are root
     int max_connections = 200;             // each in-flight IO request holds a connection
     std::string temp_root;                 // where the data directory goes; empty: /tmp
+    std::optional<int> session_nice;       // see ChildSpec::session_nice
 };
 
 class PostgresCluster {
