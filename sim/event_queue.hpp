@@ -1,16 +1,17 @@
 #pragma once
 // The pending events, earliest first; ties break by insertion order so runs are
 // deterministic. A 4-ary implicit heap in one vector: no allocation once it has grown to
-// the run's peak, and shallower than a binary heap for the same cache lines.
+// the run's peak, and shallower than a binary heap for the same cache lines. (The open
+// loop's next arrival is kept beside it by the simulator, ordered by take_order().)
 
 #include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 namespace workersim {
 
 enum class EventKind : std::uint8_t {
-    arrival,         // open loop: the next Poisson arrival
     syn_retry,       // a client re-sends a SYN that the full backlog dropped
     io_done,         // a request's IO phase ends
     client_timeout,  // a client stops waiting
@@ -21,7 +22,6 @@ enum class EventKind : std::uint8_t {
 
 struct Event {
     double time_s;
-    std::uint64_t order;       // insertion sequence: the tie-break
     EventKind kind;
     std::uint32_t target;      // request slot or worker index
     std::uint32_t generation;  // stale events (of a reused slot) are skipped
@@ -30,30 +30,69 @@ struct Event {
 class EventQueue {
 public:
     void push(double time_s, EventKind kind, std::uint32_t target, std::uint32_t generation) {
-        heap_.push_back(Event{time_s, next_order_++, kind, target, generation});
+        assert(time_s >= 0);
+        heap_.push_back(Node{time_bits(time_s), next_order_++ << 8 | static_cast<std::uint64_t>(kind), target,
+                             generation});
         sift_up(heap_.size() - 1);
     }
     bool empty() const { return heap_.empty(); }
     std::size_t size() const { return heap_.size(); }
-    const Event& top() const {
+    double top_time_s() const {
         assert(!heap_.empty());
-        return heap_.front();
+        return time_of(heap_.front());
+    }
+    std::uint64_t top_order() const {
+        assert(!heap_.empty());
+        return heap_.front().order_kind >> 8;
+    }
+    // An insertion sequence number for an event kept outside the queue, to order it against
+    // the queue's events exactly as if it were inside.
+    std::uint64_t take_order() { return next_order_++; }
+    Event top() const {
+        assert(!heap_.empty());
+        return event_of(heap_.front());
     }
     Event pop() {
         assert(!heap_.empty());
-        Event first = heap_.front();
-        heap_.front() = heap_.back();
+        const Event first = event_of(heap_.front());
+        const Node last = heap_.back();
         heap_.pop_back();
-        if (!heap_.empty()) sift_down(0);
+        if (!heap_.empty()) sift_down(last);
         return first;
     }
 
 private:
-    static bool earlier(const Event& a, const Event& b) {
-        return a.time_s < b.time_s || (a.time_s == b.time_s && a.order < b.order);
+    // 24 bytes. A non-negative double's bits order as an unsigned integer the way the double
+    // does, and the insertion sequence shifted past the kind's byte keeps ties in insertion
+    // order: (time, sequence) is one lexicographic pair of integers, compared without a
+    // floating-point compare's unordered branch.
+    struct Node {
+        std::uint64_t time;
+        std::uint64_t order_kind;  // insertion sequence << 8 | kind
+        std::uint32_t target;
+        std::uint32_t generation;
+    };
+    static std::uint64_t time_bits(double time_s) {
+        const double t = time_s + 0.0;  // -0.0 becomes +0.0
+        std::uint64_t bits;
+        std::memcpy(&bits, &t, sizeof bits);
+        return bits;
+    }
+    static double time_of(const Node& n) {
+        double t;
+        std::memcpy(&t, &n.time, sizeof t);
+        return t;
+    }
+    static Event event_of(const Node& n) {
+        return Event{time_of(n), static_cast<EventKind>(n.order_kind & 0xFF), n.target, n.generation};
+    }
+    // Bitwise, not short-circuit: the compiler emits flag arithmetic, and the heap's
+    // comparisons on random times stop costing branch mispredictions.
+    static bool earlier(const Node& a, const Node& b) {
+        return (a.time < b.time) | ((a.time == b.time) & (a.order_kind < b.order_kind));
     }
     void sift_up(std::size_t i) {
-        Event e = heap_[i];
+        const Node e = heap_[i];
         while (i > 0) {
             const std::size_t parent = (i - 1) / 4;
             if (!earlier(e, heap_[parent])) break;
@@ -62,16 +101,16 @@ private:
         }
         heap_[i] = e;
     }
-    void sift_down(std::size_t i) {
-        Event e = heap_[i];
+    // Places e, which was the last element, starting from the root's hole.
+    void sift_down(const Node e) {
+        std::size_t i = 0;
         const std::size_t n = heap_.size();
         for (;;) {
             const std::size_t first_child = 4 * i + 1;
             if (first_child >= n) break;
             std::size_t best = first_child;
             const std::size_t last = first_child + 4 < n ? first_child + 4 : n;
-            for (std::size_t c = first_child + 1; c < last; ++c)
-                if (earlier(heap_[c], heap_[best])) best = c;
+            for (std::size_t c = first_child + 1; c < last; ++c) best = earlier(heap_[c], heap_[best]) ? c : best;
             if (!earlier(heap_[best], e)) break;
             heap_[i] = heap_[best];
             i = best;
@@ -79,7 +118,7 @@ private:
         heap_[i] = e;
     }
 
-    std::vector<Event> heap_;
+    std::vector<Node> heap_;
     std::uint64_t next_order_ = 0;
 };
 
