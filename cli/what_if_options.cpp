@@ -84,7 +84,7 @@ Profile profile_from(const po::variables_map& vm) {
     nlohmann::json json;
     try {
         json = nlohmann::json::parse(buffer.str());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
         throw UsageError("--calibration " + path + ": not valid JSON: " + e.what());
     }
     try {
@@ -168,7 +168,9 @@ po::variables_map parse_command_line(int argc, const char* const* argv, const po
     try {
         // No abbreviations: --work must not silently mean --workers.
         const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
-        po::store(po::command_line_parser(argc, argv).options(options).style(style).run(), vm);
+        const po::positional_options_description no_positionals;  // a stray word is an error, not ignored
+        po::store(po::command_line_parser(argc, argv).options(options).positional(no_positionals).style(style).run(),
+                  vm);
         po::notify(vm);
     } catch (const po::unknown_option& e) {
         throw UsageError("unknown flag " + e.get_option_name() + " (see --help)");

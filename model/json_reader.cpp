@@ -19,8 +19,15 @@ std::string JsonReader::qualified(const std::string& key) const {
 void JsonReader::fail(const std::string& key, const std::string& expected) const {
     std::string found = "missing";
     if (object_.contains(key)) {
-        found = object_.at(key).dump();
-        if (found.size() > 60) found = found.substr(0, 57) + "...";
+        const auto& value = object_.at(key);
+        // Containers are named, not dumped: dump() recurses, and a hostile file can nest deeper
+        // than the stack.
+        if (value.is_structured()) {
+            found = std::string("(") + value.type_name() + ")";
+        } else {
+            found = value.dump();
+            if (found.size() > 60) found = found.substr(0, 57) + "...";
+        }
     }
     throw JsonError(where_ + ": " + qualified(key) + " = " + found + ": expected " + expected);
 }
