@@ -21,16 +21,17 @@ TEST_CASE("CPU ticks are read after the last ')' even when the command name hold
     CHECK(ticks.cstime == 37);
 }
 
-TEST_CASE("a captured /proc/PID/stat of gunicorn's worker gives its utime and stime") {
+TEST_CASE("a captured /proc/PID/stat of a gunicorn worker gives its utime and stime") {
     const std::string stat =
-        "26799 (gunicorn) S 26797 26797 4838 0 -1 4194560 5191 0 0 0 45 7 0 0 20 0 1 0 481235 "
-        "33259520 6102 18446744073709551615 94238530621440 94238533497473 140726374660512 0 0 0 0 "
-        "16781312 134235395 1 0 0 17 1 0 0 0 0 0 94238534193744 94238534647456 94238547046400 "
-        "140726374666822 140726374666952 140726374666952 140726374670293 0\n";
+        "13885 (gunicorn) S 13816 13809 4838 0 -1 4194368 1872 0 0 0 8 7 0 0 20 0 1 0 573887 47722496 "
+        "7745 18446744073709551615 4321280 7138889 140724579135280 0 0 0 0 16781312 137380390 1 0 0 17 "
+        "1 0 0 0 0 0 9702856 11005272 197181440 140724579141926 140724579142035 140724579142035 "
+        "140724579143654 0\n";
     const CpuTicks ticks = parse_proc_stat_cpu(stat);
-    CHECK(ticks.utime == 45);
+    CHECK(ticks.utime == 8);
     CHECK(ticks.stime == 7);
     CHECK(ticks.cutime == 0);
+    CHECK(ticks.cstime == 0);
 }
 
 TEST_CASE("a stat line without a closing parenthesis or with too few fields is rejected") {
@@ -39,16 +40,22 @@ TEST_CASE("a stat line without a closing parenthesis or with too few fields is r
 }
 
 TEST_CASE("PSS comes from the Pss line of smaps_rollup, not Pss_Anon or Pss_Dirty") {
+    // Captured from a gunicorn worker (2 workers, after 4 requests).
     const std::string rollup =
-        "55fd7ef96000-7ffce4f0e000 ---p 00000000 00:00 0                          [rollup]\n"
-        "Rss:               25388 kB\n"
-        "Pss:                9012 kB\n"
-        "Pss_Dirty:          6640 kB\n"
-        "Pss_Anon:           6604 kB\n"
-        "Pss_File:           2372 kB\n"
-        "Pss_Shmem:            36 kB\n"
-        "Shared_Clean:      18392 kB\n";
-    CHECK(parse_smaps_rollup_pss_kib(rollup) == 9012);
+        "00400000-7ffcfe8d1000 ---p 00000000 00:00 0                              [rollup]\n"
+        "Rss:               31028 kB\n"
+        "Pss:               14106 kB\n"
+        "Pss_Dirty:         11607 kB\n"
+        "Pss_Anon:          11607 kB\n"
+        "Pss_File:           2499 kB\n"
+        "Pss_Shmem:             0 kB\n"
+        "Shared_Clean:       9724 kB\n"
+        "Shared_Dirty:      14556 kB\n"
+        "Private_Clean:         0 kB\n"
+        "Private_Dirty:      6748 kB\n"
+        "Swap:                  0 kB\n"
+        "SwapPss:               0 kB\n";
+    CHECK(parse_smaps_rollup_pss_kib(rollup) == 14106);
 }
 
 TEST_CASE("smaps_rollup text without a Pss line is rejected") {
@@ -56,7 +63,8 @@ TEST_CASE("smaps_rollup text without a Pss line is rejected") {
 }
 
 TEST_CASE("a children file lists pids separated by spaces, possibly none") {
-    CHECK(parse_children("26799 26800 ") == std::vector<pid_t>{26799, 26800});
+    // As the gunicorn master's task file reads: a trailing space.
+    CHECK(parse_children("13885 13892 ") == std::vector<pid_t>{13885, 13892});
     CHECK(parse_children("").empty());
 }
 
