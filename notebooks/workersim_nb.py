@@ -199,7 +199,7 @@ def save_figure(fig, name):
     directory = Path(target) if target not in ("1", "yes") else REPO / "notebooks" / "figures"
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.png"
-    fig.savefig(path, dpi=90, bbox_inches="tight")
+    fig.savefig(path, dpi=80, bbox_inches="tight", pil_kwargs={"optimize": True})
     return path
 
 
