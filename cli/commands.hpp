@@ -7,5 +7,7 @@ namespace workersim::cli {
 int predict_command(int argc, const char* const* argv);
 int recommend_command(int argc, const char* const* argv);
 int sweep_command(int argc, const char* const* argv);
+int calibrate_command(int argc, const char* const* argv);
+int validate_command(int argc, const char* const* argv);
 
 }  // namespace workersim::cli

@@ -20,6 +20,8 @@ const Subcommand kSubcommands[] = {
     {"predict", workersim::cli::predict_command, "what-if: throughput, latency and memory for one configuration"},
     {"recommend", workersim::cli::recommend_command, "how many workers: the sizing answer, with (2 x cores) + 1 beside it"},
     {"sweep", workersim::cli::sweep_command, "vary workers, cores, mix, clients or rate; a table, CSV or JSON lines"},
+    {"calibrate", workersim::cli::calibrate_command, "measure the reference app on this host and fit a calibration profile"},
+    {"validate", workersim::cli::validate_command, "measured vs predicted for a runs file: errors per run and per metric"},
 };
 
 void print_usage(std::ostream& out) {

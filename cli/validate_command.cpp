@@ -1,0 +1,144 @@
+// workersim validate: how well a calibration predicts measured runs, run by run and per metric.
+
+#include <cmath>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "calibrate/runs_file.hpp"
+#include "calibrate/validation.hpp"
+#include "cli/arguments.hpp"
+#include "cli/commands.hpp"
+#include "cli/usage_error.hpp"
+#include "cli/what_if_options.hpp"
+#include "model/json_reader.hpp"
+
+namespace workersim::cli {
+
+namespace {
+
+// Seconds print as milliseconds, memory as MiB, throughput as is.
+double display(Metric m, double value) {
+    if (m == Metric::memory) return value / 1024;
+    if (m == Metric::throughput) return value;
+    return value * 1e3;
+}
+
+const char* display_header(Metric m) {
+    switch (m) {
+        case Metric::throughput: return "req/s";
+        case Metric::latency_mean: return "mean ms";
+        case Metric::latency_p50: return "p50 ms";
+        case Metric::latency_p99: return "p99 ms";
+        case Metric::memory: return "PSS MiB";
+    }
+    return "?";
+}
+
+std::string cell(const RunComparison& c, std::size_t m) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(1);
+    if (!c.abs_pct_error[m]) return "-";
+    const auto metric = static_cast<Metric>(m);
+    out << display(metric, c.measured[m]) << "/" << display(metric, c.predicted[m]) << " ";
+    out << std::setprecision(0) << (c.predicted[m] >= c.measured[m] ? "+" : "-") << *c.abs_pct_error[m] << "%";
+    return out.str();
+}
+
+void print_table(std::ostream& out, const Validation& v) {
+    out << "measured/predicted and the error, per run (* held out of the fit)\n";
+    std::size_t id_width = 4;
+    for (const auto& c : v.runs) id_width = std::max(id_width, c.id.size() + 2);
+    out << std::left << std::setw(static_cast<int>(id_width)) << "run";
+    for (std::size_t m = 0; m < kMetricCount; ++m) out << std::setw(22) << display_header(static_cast<Metric>(m));
+    out << "\n";
+    for (const auto& c : v.runs) {
+        out << std::setw(static_cast<int>(id_width)) << ((c.holdout ? "*" : " ") + c.id);
+        for (std::size_t m = 0; m < kMetricCount; ++m) out << std::setw(22) << cell(c, m);
+        out << "\n";
+    }
+    out << std::right << "\nabsolute percentage error     points   median    worst  (run)\n";
+    for (const MetricSummary& s : v.metrics) {
+        out << "  " << std::left << std::setw(28) << metric_name(s.metric) << std::right << std::setw(6) << s.points;
+        if (s.points == 0) {
+            out << "        -        -\n";
+            continue;
+        }
+        out << std::fixed << std::setprecision(1) << std::setw(8) << s.median_abs_pct_error << "%" << std::setw(8)
+            << s.worst_abs_pct_error << "%  (" << s.worst_run << ")\n";
+    }
+}
+
+nlohmann::json as_json(const Validation& v) {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& c : v.runs) {
+        nlohmann::json run{{"id", c.id}, {"holdout", c.holdout}};
+        for (std::size_t m = 0; m < kMetricCount; ++m) {
+            nlohmann::json entry{{"measured", c.measured[m]}, {"predicted", c.predicted[m]}};
+            entry["abs_pct_error"] = c.abs_pct_error[m] ? nlohmann::json(*c.abs_pct_error[m]) : nlohmann::json(nullptr);
+            run[metric_name(static_cast<Metric>(m))] = entry;
+        }
+        runs.push_back(run);
+    }
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const MetricSummary& s : v.metrics)
+        metrics[metric_name(s.metric)] = {{"points", s.points},
+                                          {"median_abs_pct_error", s.median_abs_pct_error},
+                                          {"worst_abs_pct_error", s.worst_abs_pct_error},
+                                          {"worst_run", s.worst_run}};
+    return {{"runs", runs}, {"metrics", metrics}};
+}
+
+}  // namespace
+
+int validate_command(int argc, const char* const* argv) {
+    po::options_description general(
+        "workersim validate: measured vs predicted for every run of a runs file, with the errors\n"
+        "\nGeneral");
+    general.add_options()("help,h", "this help")
+        ("runs", po::value<std::string>(), "the runs file (JSON lines) from `workersim calibrate` (required)")
+        ("holdout-only", "only the runs held out of the fit: an out-of-sample check")
+        ("seeds", po::value<std::string>(), "simulations averaged per run, 1..100 (default 4)")
+        ("json", "print one JSON object instead of the table");
+    po::options_description all;
+    all.add(general).add(profile_options());
+    const po::variables_map vm = parse_command_line(argc, argv, all);
+    if (vm.count("help")) {
+        std::cout << all << "\n";
+        return 0;
+    }
+    if (!vm.count("runs")) throw UsageError("--runs is required: the runs file to compare with");
+    const std::string path = vm["runs"].as<std::string>();
+    if (!std::filesystem::exists(path)) throw UsageError("--runs " + path + ": no such file");
+    LoadedRuns loaded;
+    try {
+        loaded = load_runs(path);
+    } catch (const JsonError& e) {
+        throw UsageError(std::string("--runs ") + e.what());
+    }
+    for (const std::string& w : loaded.warnings) std::cerr << "workersim validate: warning: " << w << "\n";
+
+    const Profile profile = profile_from(vm);
+    ValidationOptions options;
+    options.seed = seed_from(vm);
+    options.holdout_only = vm.count("holdout-only") > 0;
+    if (vm.count("seeds"))
+        options.seeds = static_cast<int>(parse_integer("--seeds", vm["seeds"].as<std::string>(), 1, 100));
+    Validation validation;
+    try {
+        validation = validate_runs(profile, loaded.runs, options);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--runs ") + path + ": " + e.what());
+    }
+    if (vm.count("json")) {
+        std::cout << as_json(validation).dump(2) << "\n";
+    } else {
+        std::cout << "workersim validate: " << validation.runs.size() << " runs of " << path << " against calibration '"
+                  << profile.name << "'" << (options.holdout_only ? " (held-out runs only)" : "") << "\n";
+        print_table(std::cout, validation);
+    }
+    return 0;
+}
+
+}  // namespace workersim::cli
