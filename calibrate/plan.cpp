@@ -162,12 +162,15 @@ std::vector<RunConfig> full_plan() {
     grid.push_back(closed({4, 1, 100, true}, unit_s, 8, target_s));
     grid.push_back(closed({2, 1, 0, true}, unit_s, 4, target_s));
     grid.push_back(closed({6, 1, 90, true}, unit_s, 12, target_s));
-    // Open loop (httperf busy-polls a core, so it always runs on the other one).
-    grid.push_back(open({4, 1, 100, false}, unit_s, 0.5, target_s));
-    grid.push_back(open({4, 1, 100, false}, unit_s, 0.8, target_s));
-    grid.push_back(open({2, 1, 0, false}, unit_s, 0.6, target_s));
-    grid.push_back(open({4, 1, 90, false}, unit_s, 0.7, target_s));
-    grid.push_back(open({8, 1, 75, false}, unit_s, 0.6, target_s));
+    // Open loop (httperf busy-polls a core, so it always runs on the other one). Below
+    // saturation the throughput is the realised arrival rate, whose relative spread is
+    // 1/sqrt(arrivals): about 150 of them keep it near 8%, so these runs are longer.
+    const double open_target_s = 3 * target_s;
+    grid.push_back(open({4, 1, 100, false}, unit_s, 0.5, open_target_s));
+    grid.push_back(open({4, 1, 100, false}, unit_s, 0.8, open_target_s));
+    grid.push_back(open({2, 1, 0, false}, unit_s, 0.6, open_target_s));
+    grid.push_back(open({4, 1, 90, false}, unit_s, 0.7, open_target_s));
+    grid.push_back(open({8, 1, 75, false}, unit_s, 0.6, open_target_s));
     // Grid points that repeat an anchor run once, as the anchor (never held out).
     runs = finish(runs);
     grid = finish(grid);
