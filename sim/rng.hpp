@@ -5,6 +5,7 @@
 // so adding a draw to one stream never shifts another (common random numbers).
 
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 namespace workersim {
@@ -32,7 +33,25 @@ public:
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
     // Uniform on (0, 1]: safe under log().
     double uniform_open_zero() { return (static_cast<double>(next() >> 11) + 1.0) * 0x1.0p-53; }
-    double exponential(double mean) { return -mean * std::log(uniform_open_zero()); }
+    // Exponential by the ziggurat (Marsaglia & Tsang 2000, "The ziggurat method for
+    // generating random variables", J. Stat. Softw. 5(8)), 256 layers, with 64-bit draws: the
+    // low 8 bits pick the layer, the top 53 the abscissa (disjoint bits, unlike the paper's
+    // 32-bit version). About 99% of draws are one multiply and one compare; the rest, the
+    // wedges and the tail beyond r, fall back to exp() or log(). Exact in distribution, and
+    // several times faster than -log(U), which was the hottest call of an open-loop run.
+    double exponential(double mean) { return mean * standard_exponential(); }
+    double standard_exponential() {
+        const ZigguratTables& z = ziggurat();
+        for (;;) {
+            const std::uint64_t u = next();
+            const std::size_t i = u & 0xFF;
+            const std::uint64_t j = u >> 11;
+            if (j < z.k[i]) return static_cast<double>(j) * z.w[i];  // inside the layer's core
+            if (i == 0) return ZigguratTables::kR - std::log(uniform_open_zero());  // memoryless tail
+            const double x = static_cast<double>(j) * z.w[i];
+            if (z.f[i] + uniform() * (z.f[i - 1] - z.f[i]) < std::exp(-x)) return x;  // under the curve
+        }
+    }
     // Standard normal by Box-Muller (one of the pair; simplicity over speed, it is off the
     // textbook scenarios' path).
     double normal() {
@@ -43,6 +62,40 @@ public:
     std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
 
 private:
+    // Layer i >= 1 spans [0, x_i) at heights [f(x_i), f(x_{i-1})), x_255 = r the widest; layer
+    // 0 is the base strip [0, r) plus the tail, counted as a rectangle of width v / f(r). Every
+    // layer has area v.
+    struct ZigguratTables {
+        static constexpr double kR = 7.697117470131487;     // the base strip's right edge
+        static constexpr double kV = 3.949659822581572e-3;  // each layer's area
+        std::uint64_t k[256];  // accept j < k[i] without a test: the part inside layer i-1's edge
+        double w[256];         // x_i / 2^53: abscissa per unit of j
+        double f[256];         // exp(-x_i)
+        ZigguratTables() {
+            constexpr double m = 0x1.0p53;
+            const double q = kV / std::exp(-kR);
+            k[0] = static_cast<std::uint64_t>(kR / q * m);
+            k[1] = 0;
+            w[0] = q / m;
+            w[255] = kR / m;
+            f[0] = 1.0;
+            f[255] = std::exp(-kR);
+            double x = kR, outer = kR;
+            for (int i = 254; i >= 1; --i) {
+                x = -std::log(kV / x + std::exp(-x));
+                k[i + 1] = static_cast<std::uint64_t>(x / outer * m);
+                outer = x;
+                f[i] = std::exp(-x);
+                w[i] = x / m;
+            }
+        }
+    };
+    // Built once, read-only afterwards (thread-safe initialisation of a local static).
+    static const ZigguratTables& ziggurat() {
+        static const ZigguratTables tables;
+        return tables;
+    }
+
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     static std::uint64_t splitmix64(std::uint64_t& x) {
         std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);

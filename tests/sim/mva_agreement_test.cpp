@@ -61,6 +61,10 @@ TEST_CASE("MVA matches the simulator on a curved core capacity") {
 TEST_CASE("every simulated point lies inside the asymptotic bounds") {
     // A finite run's throughput can exceed the steady-state value only by sampling noise, so
     // the bound gets the same 2% statistical allowance; shorter runs make it a wide grid.
+    // The latency bound needs more: in a 20000-request run the final drain (clients done with
+    // their n/c requests leave the others less to wait behind) lowers the mean by about 0.8%
+    // on its own, and the run-to-run sd is about 0.75% (30 clients, 12 workers: 400 seeds
+    // gave mean/bound 0.992, sd 0.0075), so a 2% bar failed 3.5% of seeds; 4% is 4 sd.
     for (int workers : {1, 2, 5, 12})
         for (int cores : {1, 2, 4})
             for (double cpu_share : {0.0, 0.3, 1.0})
@@ -71,7 +75,7 @@ TEST_CASE("every simulated point lies inside the asymptotic bounds") {
                     INFO("workers " << workers << ", cores " << cores << ", cpu share " << cpu_share << ", clients "
                                     << clients);
                     CHECK(r.throughput_rps <= b.max_throughput_rps * 1.02);
-                    CHECK(r.latency.mean_s >= b.min_client_response_s * 0.98);
+                    CHECK(r.latency.mean_s >= b.min_client_response_s * 0.96);
                     CHECK(r.latency.min_s >= 0);
                 }
 }
