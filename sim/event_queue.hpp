@@ -31,34 +31,45 @@ class EventQueue {
 public:
     void push(double time_s, EventKind kind, std::uint32_t target, std::uint32_t generation) {
         assert(time_s >= 0);
-        heap_.push_back(Node{time_bits(time_s), next_order_++ << 8 | static_cast<std::uint64_t>(kind), target,
-                             generation});
+        const Node n{time_bits(time_s), next_order_++ << 8 | static_cast<std::uint64_t>(kind), target, generation};
+        if (hole_) {
+            // The last pop left the root empty: the new event sifts down from there, one sift
+            // where pop-then-push would take two. Keys are unique, so the order in which
+            // events come out does not depend on the layout.
+            hole_ = false;
+            sift_down(n);
+            return;
+        }
+        heap_.push_back(n);
         sift_up(heap_.size() - 1);
     }
-    bool empty() const { return heap_.empty(); }
-    std::size_t size() const { return heap_.size(); }
-    double top_time_s() const {
+    bool empty() const { return heap_.size() == static_cast<std::size_t>(hole_); }
+    std::size_t size() const { return heap_.size() - static_cast<std::size_t>(hole_); }
+    double top_time_s() {
+        settle();
         assert(!heap_.empty());
         return time_of(heap_.front());
     }
-    std::uint64_t top_order() const {
+    std::uint64_t top_order() {
+        settle();
         assert(!heap_.empty());
         return heap_.front().order_kind >> 8;
     }
     // An insertion sequence number for an event kept outside the queue, to order it against
     // the queue's events exactly as if it were inside.
     std::uint64_t take_order() { return next_order_++; }
-    Event top() const {
+    Event top() {
+        settle();
         assert(!heap_.empty());
         return event_of(heap_.front());
     }
+    // The root is only marked empty: a push that follows fills it (see push), anything else
+    // moves the last event there first.
     Event pop() {
+        settle();
         assert(!heap_.empty());
-        const Event first = event_of(heap_.front());
-        const Node last = heap_.back();
-        heap_.pop_back();
-        if (!heap_.empty()) sift_down(last);
-        return first;
+        hole_ = true;
+        return event_of(heap_.front());
     }
 
 private:
@@ -101,7 +112,14 @@ private:
         }
         heap_[i] = e;
     }
-    // Places e, which was the last element, starting from the root's hole.
+    void settle() {
+        if (!hole_) return;
+        hole_ = false;
+        const Node last = heap_.back();
+        heap_.pop_back();
+        if (!heap_.empty()) sift_down(last);
+    }
+    // Places e starting from the root's hole.
     void sift_down(const Node e) {
         std::size_t i = 0;
         const std::size_t n = heap_.size();
@@ -120,6 +138,7 @@ private:
 
     std::vector<Node> heap_;
     std::uint64_t next_order_ = 0;
+    bool hole_ = false;  // heap_[0] was popped and not yet refilled
 };
 
 }  // namespace workersim
