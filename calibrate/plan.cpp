@@ -184,17 +184,47 @@ std::vector<RunConfig> full_plan() {
     return runs;
 }
 
+// Requests longer than Gunicorn's --timeout, to check the kill-and-respawn mechanics against
+// the real server. Never fitted: every run is held out.
+std::vector<RunConfig> failure_plan() {
+    std::vector<RunConfig> runs;
+    auto add = [&](int workers, double io_pct, double unit_s, int clients, std::int64_t requests, double timeout_s) {
+        RunConfig c = closed_exact({workers, 2, io_pct, true}, unit_s, clients, requests);
+        c.timeout_s = timeout_s;
+        c.id += "-timeout" + std::to_string(std::lround(timeout_s));
+        c.holdout = true;
+        runs.push_back(c);
+    };
+    add(2, 100, 6.0, 4, 4, 2);    // stuck in libpq (pg_sleep): SIGABRT waits, SIGKILL on the next pass
+    add(2, 0, 25.0, 4, 4, 2);     // in the Python loop: SIGABRT ends the worker at once
+    add(2, 100, 1.5, 4, 12, 1);   // a 1.5 s call against a 1 s timeout, queued requests behind it
+    return runs;
+}
+
 }  // namespace
 
 PlanKind plan_kind_from_name(const std::string& name) {
     if (name == "quick") return PlanKind::quick;
     if (name == "full") return PlanKind::full;
-    throw std::invalid_argument("--plan " + name + ": expected quick or full");
+    if (name == "failure") return PlanKind::failure;
+    throw std::invalid_argument("--plan " + name + ": expected quick, full or failure");
 }
 
-const char* plan_name(PlanKind kind) { return kind == PlanKind::full ? "full" : "quick"; }
+const char* plan_name(PlanKind kind) {
+    switch (kind) {
+        case PlanKind::full: return "full";
+        case PlanKind::failure: return "failure";
+        default: return "quick";
+    }
+}
 
-std::vector<RunConfig> make_plan(PlanKind kind) { return kind == PlanKind::full ? full_plan() : quick_plan(); }
+std::vector<RunConfig> make_plan(PlanKind kind) {
+    switch (kind) {
+        case PlanKind::full: return full_plan();
+        case PlanKind::failure: return failure_plan();
+        default: return quick_plan();
+    }
+}
 
 double nominal_load_s(const RunConfig& c) {
     if (c.load == LoadKind::open) return static_cast<double>(c.requests) / c.rate_per_s + demand_wall_s(c);

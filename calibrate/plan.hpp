@@ -6,6 +6,7 @@
 //          between; 2 cores with the load generator shared, 1 core with it on the other
 //          core), clients below, at and above the workers, hey's n/c rounding, and open-loop
 //          Poisson points; about 25 minutes. Every third grid point is held out of the fit.
+//   failure  requests longer than Gunicorn's --timeout: validates the kill mechanics; not fitted.
 
 #include <string>
 #include <vector>
@@ -14,7 +15,7 @@
 
 namespace workersim {
 
-enum class PlanKind { quick, full };
+enum class PlanKind { quick, full, failure };
 
 // Throws std::invalid_argument naming the accepted names.
 PlanKind plan_kind_from_name(const std::string& name);

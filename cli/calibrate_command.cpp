@@ -147,7 +147,7 @@ int calibrate_command(int argc, const char* const* argv) {
         "workersim calibrate: measure the reference app under Gunicorn on this host and fit a profile\n"
         "\nGeneral");
     general.add_options()("help,h", "this help")
-        ("plan", po::value<std::string>(), "quick (under 3 minutes) or full (the seed article's grid, about 25 minutes); default quick")
+        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid, about 25 minutes) or failure (requests longer than --timeout, not fitted); default quick")
         ("runs", po::value<std::string>(), "the runs file (JSON lines), appended run by run and resumed from (default runs.jsonl)")
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")
         ("only-fit", "run no experiments: fit the runs file as it is")
@@ -244,6 +244,10 @@ int calibrate_command(int argc, const char* const* argv) {
         }
     }
 
+    if (kind == PlanKind::failure) {  // mechanics runs, all held out: nothing to fit
+        std::cout << runs.size() << " runs in " << runs_path << "; check them with workersim validate\n";
+        return failed > 0 ? 1 : 0;
+    }
     FitOptions fit_options;
     fit_options.provenance = collect_provenance(runs_path, harness_options.postgres_bin_dir);
     fit_options.name = "calibrated-" + std::string(plan_name(kind));
