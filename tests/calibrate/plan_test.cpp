@@ -94,5 +94,13 @@ TEST_CASE("about a third of the full plan is held out, in every workload") {
 TEST_CASE("plan names parse and bad ones name the accepted values") {
     CHECK(plan_kind_from_name("quick") == PlanKind::quick);
     CHECK(plan_kind_from_name("full") == PlanKind::full);
-    CHECK_THROWS_WITH(plan_kind_from_name("fast"), Catch::Contains("quick or full"));
+    CHECK_THROWS_WITH(plan_kind_from_name("fast"), Catch::Contains("quick, full or failure"));
+}
+
+TEST_CASE("the failure plan's requests outlast Gunicorn's timeout and are never fitted") {
+    for (const RunConfig& c : make_plan(PlanKind::failure)) {
+        CHECK(c.holdout);
+        const double request_s = c.io_pct > 0 ? c.io_pct / 100 * c.unit_s : c.cpu_pct / 100 * c.unit_s * 0.15;
+        CHECK(request_s > c.timeout_s);
+    }
 }
