@@ -139,11 +139,18 @@ Recommendation recommend(const RecommendQuery& q) {
             int best_n = n0;
             for (int n : in_memory)
                 if (mva_x(n) > mva_x(best_n)) best_n = n;
-            std::vector<int> probe;
-            for (int n : {n0 - 1, n0, best_n})
-                if (n >= 1 && std::find(probe.begin(), probe.end(), n) == probe.end()) probe.push_back(n);
-            std::sort(probe.begin(), probe.end());
-            chosen = fewest_near_best(probe, [&](int n) { return sizing.simulated(n).throughput_rps; });
+            // Throughput never falls as workers are added while clients >= workers, so the
+            // fewest counts within 1% of the best form a suffix: bisect for its first count
+            // rather than probing a few fixed points (on a flat curve those miss it and the
+            // answer jumps to the analytic maximum).
+            auto sim_x = [&](int n) { return sizing.simulated(n).throughput_rps; };
+            const double target = std::max(sim_x(best_n), sim_x(n0)) * (1 - kWithinBest);
+            int lo = std::max(1, n0 - 1) - 1, hi = sim_x(n0) >= target ? n0 : best_n;  // sim_x(hi) >= target
+            while (hi - lo > 1) {
+                const int mid = (lo + hi) / 2;
+                (sim_x(mid) >= target ? hi : lo) = mid;
+            }
+            chosen = hi;
         }
     } else if (!slo && open) {
         // Every stable count carries the offered rate; "fewest for the best" is then the
