@@ -3,14 +3,16 @@
 # committed corpus in fuzz/corpus/<target>/, then minimises the corpus in place (-merge=1) so
 # that it stays small. Prints the executions per target; a crash stops with its reproducer in
 # BUILD_DIR/artifacts/ (re-run: BUILD_DIR/fuzz/<target> <file>).
-# usage: scripts/fuzz.sh SECONDS [BUILD_DIR]   (default 60 s per target, build-fuzz)
+# usage: scripts/fuzz.sh SECONDS [BUILD_DIR [TARGET...]]   (default 60 s per target, build-fuzz,
+#        every target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=${2:-build-fuzz}
 [[ "$seconds" =~ ^[0-9]+$ && "$seconds" -ge 1 ]] || { echo "usage: scripts/fuzz.sh SECONDS [BUILD_DIR]" >&2; exit 2; }
-targets=(profile_json_fuzz units_fuzz)
-[[ -f fuzz/run_json_fuzz.cpp ]] && targets+=(run_json_fuzz)
+targets=(profile_json_fuzz units_fuzz run_json_fuzz)
+shift $(($# < 2 ? $# : 2))
+[[ $# -gt 0 ]] && targets=("$@")
 
 CC=clang CXX=clang++ nice -n 19 cmake -S . -B "$build" -DWORKERSIM_FUZZ=ON -DWORKERSIM_TESTS=OFF \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
