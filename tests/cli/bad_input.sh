@@ -4,8 +4,8 @@
 # never reach the user as an uncaught exception, an abort or a sanitizer report.
 #
 # usage: bad_input.sh WORKERSIM FIXTURES_DIR [pending]
-#   pending: run only the cases that are known to fail today (registered DISABLED in ctest
-#   until the fix lands; see the H4 report).
+#   pending: run only the regression cases of bugs found here and fixed in c9c769b: a stray
+#   positional word, a number beyond double's range, a value nested 200,000 deep.
 set -u
 workersim=$1
 fixtures=$2
@@ -56,13 +56,13 @@ P="predict --calibration none --requests 10 --clients 5"
 R="recommend --calibration none --requests 10 --clients 5 --max-workers 4"
 
 if [ "$mode" = pending ]; then
-    # A stray positional argument is silently ignored today (parse_command_line has no
-    # positional description, so Boost drops it).
+    # A stray positional argument was silently ignored (Boost drops it without a positional
+    # description).
     expect_usage "positional" -- $P 4
-    # nlohmann throws out_of_range (406), not parse_error, for 1e400: exit 1, no file named.
+    # nlohmann throws out_of_range (406), not parse_error, for 1e400: was exit 1, no file named.
     expect_usage "--calibration|overflow.json" -- predict --calibration "$fixtures/overflow.json"
-    # JsonReader::fail() dumps the offending value with nlohmann's recursive serializer: a
-    # value nested 200,000 deep (a 400 KB file) overflows the stack (SIGSEGV, exit 139).
+    # JsonReader::fail() dumped the offending value with nlohmann's recursive serializer: a
+    # value nested 200,000 deep (a 400 KB file) overflowed the stack (SIGSEGV, exit 139).
     deep=$(mktemp)
     { printf '{"format": '; head -c 200000 /dev/zero | tr '\0' '['; head -c 200000 /dev/zero | tr '\0' ']'; printf '}'; } >"$deep"
     expect_usage "--calibration|format" -- predict --calibration "$deep"
