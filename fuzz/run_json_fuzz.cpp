@@ -24,8 +24,8 @@ using namespace workersim;
 namespace {
 
 // Known (H4 report): nlohmann throws out_of_range 406 (not parse_error) for a number beyond
-// double's range such as 1e400; load_runs and the CLI catch only parse_error. Ignored here so
-// the fuzzer keeps looking for other failures.
+// double's range such as 1e400; load_runs (runs_file.cpp) catches only parse_error, so it
+// escapes as a non-JsonError. Ignored here so the fuzzer keeps looking for other failures.
 bool known_number_overflow(const nlohmann::json::exception& e) { return e.id == 406; }
 
 void one_line(const std::uint8_t* data, std::size_t size) {
