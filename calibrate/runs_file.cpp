@@ -82,7 +82,8 @@ LoadedRuns load_runs(const std::string& path) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         const Line& line = lines[i];
         if (blank(line.text)) {
-            if (line.complete) out.good_bytes = line.end;
+            // Blank lines after a bad last line must not move the cut past it.
+            if (line.complete && !out.bad_last_line) out.good_bytes = line.end;
             continue;
         }
         const std::string where = path + " line " + std::to_string(i + 1);
@@ -92,7 +93,7 @@ LoadedRuns load_runs(const std::string& path) {
             nlohmann::json json;
             try {
                 json = nlohmann::json::parse(line.text);
-            } catch (const nlohmann::json::parse_error& e) {
+            } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
                 throw JsonError(where + ": not valid JSON (" + e.what() + ")");
             }
             out.runs.push_back(run_from_json(json, where));

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 #include "cli/commands.hpp"
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
             return c.run(argc - 1, argv + 1);
         } catch (const workersim::cli::UsageError& e) {
             std::cerr << "workersim " << c.name << ": " << e.what() << "\n";
+            return 2;
+        } catch (const std::length_error& e) {  // the simulator's bound on connections in flight
+            std::cerr << "workersim " << c.name << ": " << e.what() << " (--rate, --requests)\n";
             return 2;
         } catch (const std::exception& e) {
             std::cerr << "workersim " << c.name << ": " << e.what() << "\n";

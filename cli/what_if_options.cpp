@@ -135,6 +135,7 @@ WhatIf what_if_from(const po::variables_map& vm, const Profile& profile) {
         } catch (const std::invalid_argument& e) {
             throw UsageError("--io-slow " + spec + ": " + e.what());
         }
+        if (w.io_slow_s > 3600) throw UsageError("--io-slow " + spec + ": expected a duration up to 1h, like --io-ms");
     }
 
     Load& load = q.load;

@@ -1,6 +1,7 @@
 #include "model/distribution.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
@@ -80,14 +81,11 @@ DistributionKind parse_distribution_kind(const std::string& text, double& cv_out
     const std::string prefix = "lognormal:";
     if (text.rfind(prefix, 0) == 0) {
         const std::string number = text.substr(prefix.size());
-        std::size_t used = 0;
-        double cv = 0;
-        try {
-            cv = std::stod(number, &used);
-        } catch (const std::exception&) {
-            used = 0;
-        }
-        if (used != number.size() || !(cv > 0) || !(cv <= 100))
+        // Plain decimal only, like every other number: no spaces, signs, hex or exponents.
+        const bool plain = !number.empty() && number.find_first_not_of("0123456789.") == std::string::npos &&
+                           number.find('.') == number.rfind('.');
+        const double cv = plain ? std::strtod(number.c_str(), nullptr) : 0.0;
+        if (!plain || !(cv > 0) || !(cv <= 100))
             throw std::invalid_argument("'" + text + "': the CV after 'lognormal:' must be a number in (0, 100]");
         cv_out = cv;
         return DistributionKind::lognormal;

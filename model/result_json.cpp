@@ -35,6 +35,7 @@ nlohmann::json to_json(const Result& r) {
         {"utilisation", {{"cores", r.core_utilisation}, {"workers", r.worker_utilisation}}},
         {"accept_queue", {{"mean", r.mean_accept_queue}, {"max", r.max_accept_queue}}},
         {"unstable", r.unstable},
+        {"stalled", r.stalled},
         {"capacity_rps", r.capacity_rps},
         {"events", r.events},
     };

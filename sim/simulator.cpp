@@ -330,6 +330,7 @@ private:
             worker.request = kNone;
             worker.state = WorkerState::dead;
             ++worker.generation;
+            ++result_.worker_restarts;
             reaped(now);
         } else {
             worker_free(w, now);
@@ -353,11 +354,13 @@ private:
         worker.request = kNone;
         worker.state = WorkerState::dead;
         ++worker.generation;
+        ++result_.worker_restarts;  // counted when the process ends: the master always replaces it
         reaped(now);
     }
 
     void worker_booted(std::uint32_t w, double now) {
         assert(workers_[w].state == WorkerState::booting);
+        if (workers_[w].aborted) return;  // SIGABRT during boot: it exits, it never accepts
         worker_free(w, now);
     }
 
@@ -424,7 +427,6 @@ private:
         worker.served = 0;
         worker.limit = draw_request_limit();
         worker.last_notify_s = fork_s;  // the heartbeat file is made in the master at spawn
-        ++result_.worker_restarts;
         events_.push(fork_s + s_.server.boot_s, EventKind::worker_booted, w, worker.generation);
     }
 
