@@ -173,10 +173,10 @@ void fit_connect_and_spread(const std::vector<const Run*>& runs, Profile& p) {
     int groups = 0;
     for (const Run* r : runs) {
         const RunConfig& c = r->config;
-        // One request in flight: with more, their CPU parts contend on the server's cores
-        // (measured: 4 in flight on 1 core tripled the residual) and the residual is no longer
-        // the connection's own time.
-        if (c.io_pct < 100 || c.load != LoadKind::closed || std::min(c.clients, c.workers) > 1 ||
+        // One client, so one request in flight and none queued: with more in flight their CPU
+        // parts contend on the server's cores (4 on 1 core tripled the residual), and with
+        // more clients than workers the latency includes the wait in the backlog.
+        if (c.io_pct < 100 || c.load != LoadKind::closed || c.clients > 1 ||
             r->measured.latencies_s.empty())
             continue;
         const auto& l = r->measured.latencies_s;
@@ -189,7 +189,7 @@ void fit_connect_and_spread(const std::vector<const Run*>& runs, Profile& p) {
         ++groups;
     }
     if (residuals.empty())
-        throw std::invalid_argument("db_connect_s: no uncontended 100% IO run (closed loop, one client or one worker)");
+        throw std::invalid_argument("db_connect_s: no uncontended 100% IO run (closed loop, one client)");
     const MeanFit connect = mean_of(residuals);
     p.db_connect_s = std::max(0.0, connect.mean);
     p.fit["db_connect_s"] = connect.quality;

@@ -81,9 +81,23 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
     // The app answers end to end (database reachable); not part of boot_s.
     const auto probe_limit = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     const auto status = http_get_status(port_, "/", std::max(probe_limit, std::chrono::milliseconds(1000)));
-    if (status != 204)
+    // With requests longer than --timeout (the failure plan) the master kills the probe's
+    // worker: the app was reached, so wait for the replacement instead of failing.
+    auto count_lines = [](const std::string& log, const std::string& marker) {
+        int n = 0;
+        for (auto at = log.find(marker); at != std::string::npos; at = log.find(marker, at + 1)) ++n;
+        return n;
+    };
+    const bool killed_by_timeout = !status && count_lines(read_file(spec.stderr_path), "WORKER TIMEOUT") > 0;
+    if (status != 204 && !killed_by_timeout)
         fail("answered the probe request with " + (status ? std::to_string(*status) : std::string("no response")) +
              " instead of 204");
+    while (killed_by_timeout) {
+        const std::string log = read_file(spec.stderr_path);
+        if (count_ready_workers(log) >= options.workers + count_lines(log, "WORKER TIMEOUT")) break;
+        if (Clock::now() > deadline + std::chrono::seconds(10)) fail("did not replace the worker its timeout killed");
+        std::this_thread::sleep_for(5ms);
+    }
     // Let the workers return to accept() and the master finish its spawn sleeps.
     std::this_thread::sleep_for(500ms);
     if (master_->poll()) fail("exited after boot (" + describe(*master_->exit()) + ")");

@@ -191,7 +191,7 @@ std::vector<RunConfig> failure_plan() {
     auto add = [&](int workers, double io_pct, double unit_s, int clients, std::int64_t requests, double timeout_s) {
         RunConfig c = closed_exact({workers, 2, io_pct, true}, unit_s, clients, requests);
         c.timeout_s = timeout_s;
-        c.id += "-timeout" + std::to_string(std::lround(timeout_s));
+        c.id = id_for(c) + "-timeout" + std::to_string(std::lround(timeout_s));
         c.holdout = true;
         runs.push_back(c);
     };
