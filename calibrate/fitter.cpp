@@ -202,6 +202,30 @@ void fit_connect_and_spread(const std::vector<const Run*>& runs, Profile& p) {
     p.fit["io_cv"] = {p.io_cv / std::sqrt(2 * (n - groups)), sd, static_cast<int>(n)};
 }
 
+// One-client 100% CPU runs: nothing else runs on the server's cores, so the spread of the
+// latencies within a run is the spread of the loop's CPU time (cache, frequency, the
+// hypervisor), which shows in every percentile under contention.
+void fit_cpu_spread(const std::vector<const Run*>& runs, Profile& p) {
+    // Squared CVs pooled over runs (weighted by their degrees of freedom), each run's relative
+    // to its own mean; only runs whose loop dwarfs the fixed per-request costs.
+    double cv2_sum = 0, dof = 0, n = 0;
+    for (const Run* r : runs) {
+        const RunConfig& c = r->config;
+        const auto& l = r->measured.latencies_s;
+        if (c.cpu_pct < 100 || c.load != LoadKind::closed || c.clients > 1 || l.size() < 2) continue;
+        if (c.unit_s * p.loop_cpu_s < 10 * (p.request_cpu_s + p.loadgen_cpu_s + 1e-3)) continue;
+        const double mean = std::accumulate(l.begin(), l.end(), 0.0) / static_cast<double>(l.size());
+        double ss = 0;
+        for (double v : l) ss += (v - mean) * (v - mean);
+        cv2_sum += ss / (mean * mean);
+        dof += static_cast<double>(l.size()) - 1;
+        n += static_cast<double>(l.size());
+    }
+    if (dof < 1) return;
+    p.cpu_cv = std::sqrt(cv2_sum / dof);
+    p.fit["cpu_cv"] = {p.cpu_cv / std::sqrt(2 * dof), p.cpu_cv, static_cast<int>(n)};
+}
+
 // Saturated 100% CPU runs on k cores: throughput times the CPU a request needs at one busy
 // core is the cores' worth of work done per second.
 void fit_core_capacity(const std::vector<const Run*>& runs, int host_cores, Profile& p) {
@@ -298,6 +322,7 @@ Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options)
     fit_database_cpu(runs, p);
     fit_loadgen_cpu(runs, p);
     fit_connect_and_spread(runs, p);  // after the CPU parts it subtracts
+    fit_cpu_spread(runs, p);
     fit_core_capacity(runs, options.host_cores, p);
     fit_memory(runs, p);
     fit_boot(runs, p);

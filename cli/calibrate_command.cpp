@@ -115,6 +115,7 @@ void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     row("db_backend_cpu_s", p.db_backend_cpu_s, 1e3, "ms");
     row("db_connect_s", p.db_connect_s, 1e3, "ms");
     row("io_cv", p.io_cv, 1, "");
+    row("cpu_cv", p.cpu_cv, 1, "");
     row("loadgen_cpu_s", p.loadgen_cpu_s, 1e3, "ms");
     row("boot_s", p.boot_s, 1e3, "ms");
     for (std::size_t k = 0; k < p.core_capacity.size(); ++k)

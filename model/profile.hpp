@@ -38,7 +38,8 @@ struct Profile {
     std::vector<double> core_capacity;
 
     // The reference app (calibrate/server): per request,
-    //   worker CPU   = request_cpu_s + (io > 0 ? db_client_cpu_s : 0) + cpu_frac * unit * loop_cpu_s
+    //   worker CPU   = request_cpu_s + (io > 0 ? db_client_cpu_s : 0) + cpu_frac * unit * loop_cpu_s,
+    //                  the loop's part spread cpu_cv
     //   IO wall      = db_connect_s + io_frac * unit (pg_sleep), spread io_cv
     //   backend CPU  = db_backend_cpu_s (PostgreSQL forks a backend per connection)
     double loop_cpu_s = 0.0;          // one core-second count of the full 5,000,000-iteration loop
@@ -47,6 +48,7 @@ struct Profile {
     double db_backend_cpu_s = 0.0;
     double db_connect_s = 0.0;        // wall time of the connection beyond the CPU above
     double io_cv = 0.0;
+    double cpu_cv = 0.0;              // spread of the loop's CPU time, run to run of one request
     double loadgen_cpu_s = 0.0;       // hey's CPU per request, when it shares the cores
     double boot_s = 0.0;              // fork to first accept()
     MemoryModel memory;

@@ -100,8 +100,13 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         io.slow_s = w.io_slow_s;
         s.request.push_back({PhaseKind::io, PhaseOwner::worker, io});
     }
-    if (cpu_s > 0)
-        s.request.push_back({PhaseKind::cpu, PhaseOwner::worker, make_distribution(w.cpu_dist, cpu_s, w.cpu_cv)});
+    if (cpu_s > 0) {
+        // As for IO: without an explicit shape the loop keeps its measured spread.
+        const bool measured_spread = w.cpu_dist == DistributionKind::deterministic && profile.cpu_cv > 0;
+        s.request.push_back({PhaseKind::cpu, PhaseOwner::worker,
+                             measured_spread ? Distribution::lognormal(cpu_s, profile.cpu_cv)
+                                             : make_distribution(w.cpu_dist, cpu_s, w.cpu_cv)});
+    }
     if (s.request.empty()) s.request.push_back({});  // a request that costs nothing still flows
     return s;
 }

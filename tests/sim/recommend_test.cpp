@@ -2,7 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -120,7 +119,7 @@ TEST_CASE("a CPU-bound open load beyond the cores asks for more cores, not memor
     q.what_if.cores = 1;
     q.what_if.workload.cpu_pct = 100;
     q.what_if.load.kind = LoadKind::open;
-    q.what_if.load.rate_per_s = 3;  // one core does about 2.2 req/s
+    q.what_if.load.rate_per_s = 1.5 / q.profile.loop_cpu_s;  // half again what one core can do
     q.what_if.load.requests = 2000;
     q.slo_p99_s = 5.0;
     const Recommendation rec = recommend(q);
@@ -128,12 +127,4 @@ TEST_CASE("a CPU-bound open load beyond the cores asks for more cores, not memor
     CHECK(rec.limited_by == "cores");
     REQUIRE_FALSE(rec.advice.empty());
     CHECK(rec.advice.front().find("cores") != std::string::npos);
-}
-
-TEST_CASE("a recommendation over 1..64 workers answers in well under a second") {
-    const auto start = std::chrono::steady_clock::now();
-    recommend(io_bound_open(2, 4 * kGiB));
-    recommend(cpu_bound_closed());
-    const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    CHECK(elapsed_s < 2.0);  // two queries; the bar is a second each, on a loaded machine
 }
