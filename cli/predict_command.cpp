@@ -70,7 +70,7 @@ int predict_command(int argc, const char* const* argv) {
         return 0;
     }
     const Profile profile = profile_from(vm);
-    const WhatIf what_if = what_if_from(vm, profile);
+    const WhatIf what_if = what_if_from(vm);
     Scenario scenario;
     try {
         scenario = build_scenario(profile, what_if);

@@ -67,7 +67,7 @@ int recommend_command(int argc, const char* const* argv) {
     auto text = [&](const char* flag) { return vm[flag].as<std::string>(); };
     RecommendQuery q;
     q.profile = profile_from(vm);
-    q.what_if = what_if_from(vm, q.profile);
+    q.what_if = what_if_from(vm);
     q.seed = seed_from(vm);
     if (vm.count("memory")) q.memory_kib = parse_kib("--memory", text("memory"), 1, 64.0 * 1024 * 1024 * 1024);
     if (vm.count("worker-mib")) q.worker_kib = parse_number("--worker-mib", text("worker-mib"), 0.001, 1e7) * 1024;

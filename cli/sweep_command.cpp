@@ -130,7 +130,7 @@ int sweep_command(int argc, const char* const* argv) {
     if (sweeps("rate") && sweeps("clients")) throw UsageError("--rate and --clients cannot both be swept");
 
     const Profile profile = profile_from(vm);
-    const WhatIf base = what_if_from(rest, profile);
+    const WhatIf base = what_if_from(rest);
     const std::uint64_t seed = seed_from(vm);
     const PredictionMethod method = method_from(vm);
     const bool requests_given = vm.count("requests") > 0;

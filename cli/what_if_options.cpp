@@ -99,9 +99,8 @@ std::uint64_t seed_from(const po::variables_map& vm) {
     return static_cast<std::uint64_t>(parse_integer("--seed", text(vm, "seed"), 0, INT64_MAX));
 }
 
-WhatIf what_if_from(const po::variables_map& vm, const Profile& profile) {
+WhatIf what_if_from(const po::variables_map& vm) {
     WhatIf q;
-    (void)profile;
     if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), 1, 100000));
     if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), 1, 4096));
     if (vm.count("timeout")) q.server.timeout_s = parse_seconds("--timeout", text(vm, "timeout"), 0, 1e7);

@@ -19,7 +19,7 @@ po::options_description load_options();      // --clients --requests --rate --lo
 po::options_description profile_options();   // --calibration
 
 // The what-if the flags describe. `workers` comes from --workers unless the caller sweeps it.
-WhatIf what_if_from(const po::variables_map& vm, const Profile& profile);
+WhatIf what_if_from(const po::variables_map& vm);
 Profile profile_from(const po::variables_map& vm);
 std::uint64_t seed_from(const po::variables_map& vm);
 
