@@ -69,6 +69,15 @@ MeanFit mean_of(const std::vector<double>& values) {
     return out;
 }
 
+// A run as the fit sees it: CPU seconds (and the CPU-bound boot) rescaled to the reference
+// speed, so runs measured while the shared host was slow or fast agree; `slowdown` turns the
+// profile's figures back into this run's CPU seconds where a fit compares them with wall time.
+struct FitRun {
+    RunConfig config;
+    RunMeasurement measured;
+    double slowdown = 1;  // this run's probe / the reference probe
+};
+
 double cpu_frac(const RunConfig& c) { return c.cpu_pct / 100; }
 double io_frac(const RunConfig& c) { return c.io_pct / 100; }
 bool has_io(const RunConfig& c) { return c.io_pct > 0; }
@@ -81,12 +90,12 @@ bool one_busy_core(const RunConfig& c) {
 }
 
 // Worker CPU per request = request_cpu_s + [io] db_client_cpu_s + cpu_frac unit loop_cpu_s.
-void fit_worker_cpu(const std::vector<const Run*>& runs, Profile& p) {
-    std::vector<const Run*> rows;
-    for (const Run* r : runs)
+void fit_worker_cpu(const std::vector<const FitRun*>& runs, Profile& p) {
+    std::vector<const FitRun*> rows;
+    for (const FitRun* r : runs)
         if (one_busy_core(r->config)) rows.push_back(r);
     bool any_io = false, any_cpu = false;
-    for (const Run* r : rows) {
+    for (const FitRun* r : rows) {
         any_io = any_io || has_io(r->config);
         any_cpu = any_cpu || cpu_frac(r->config) > 0;
     }
@@ -96,7 +105,7 @@ void fit_worker_cpu(const std::vector<const Run*>& runs, Profile& p) {
     Eigen::MatrixXd x(n, cols);
     Eigen::VectorXd y(n), w(n);
     for (Eigen::Index i = 0; i < n; ++i) {
-        const Run& r = *rows[static_cast<std::size_t>(i)];
+        const FitRun& r = *rows[static_cast<std::size_t>(i)];
         const auto completed = static_cast<double>(r.measured.completed);
         x(i, 0) = 1;
         x(i, 1) = cpu_frac(r.config) * r.config.unit_s;
@@ -131,9 +140,9 @@ MeanFit pooled_ratio(const std::vector<std::pair<double, double>>& amount_and_co
     return out;
 }
 
-void fit_database_cpu(const std::vector<const Run*>& runs, Profile& p) {
+void fit_database_cpu(const std::vector<const FitRun*>& runs, Profile& p) {
     std::vector<std::pair<double, double>> rows;
-    for (const Run* r : runs)
+    for (const FitRun* r : runs)
         if (has_io(r->config) && r->measured.database_cpu_s > 0)
             rows.emplace_back(r->measured.database_cpu_s, static_cast<double>(r->measured.completed));
     if (rows.empty()) return;  // an existing database: its CPU is not ours to see
@@ -148,9 +157,9 @@ std::int64_t sent_requests(const RunConfig& c) {
 
 // hey's CPU per request. httperf busy-polls a whole core whatever the rate, so open-loop runs
 // say nothing about a per-request cost and always run on their own core.
-void fit_loadgen_cpu(const std::vector<const Run*>& runs, Profile& p) {
+void fit_loadgen_cpu(const std::vector<const FitRun*>& runs, Profile& p) {
     std::vector<std::pair<double, double>> rows;
-    for (const Run* r : runs)
+    for (const FitRun* r : runs)
         if (r->config.load == LoadKind::closed)
             rows.emplace_back(r->measured.loadgen_cpu_s, static_cast<double>(sent_requests(r->config)));
     if (rows.empty()) return;
@@ -167,11 +176,11 @@ double cpu_parts_s(const Profile& p, const RunConfig& c) {
 // Uncontended 100% IO requests (one in flight): the latency beyond the pg_sleep and the CPU is the
 // connection's wall time (TCP, the backend's start-up, the HTTP round trip); its spread
 // within a run is the IO phase's.
-void fit_connect_and_spread(const std::vector<const Run*>& runs, Profile& p) {
+void fit_connect_and_spread(const std::vector<const FitRun*>& runs, Profile& p) {
     std::vector<double> residuals;
     double within_ss = 0, io_mean_sum = 0;
     int groups = 0;
-    for (const Run* r : runs) {
+    for (const FitRun* r : runs) {
         const RunConfig& c = r->config;
         // One client, so one request in flight and none queued: with more in flight their CPU
         // parts contend on the server's cores (4 on 1 core tripled the residual), and with
@@ -181,11 +190,12 @@ void fit_connect_and_spread(const std::vector<const Run*>& runs, Profile& p) {
             continue;
         const auto& l = r->measured.latencies_s;
         const double mean = std::accumulate(l.begin(), l.end(), 0.0) / static_cast<double>(l.size());
+        const double cpu_s = r->slowdown * cpu_parts_s(p, c);
         for (double v : l) {
-            residuals.push_back(v - io_frac(c) * c.unit_s - cpu_parts_s(p, c));
+            residuals.push_back(v - io_frac(c) * c.unit_s - cpu_s);
             within_ss += (v - mean) * (v - mean);
         }
-        io_mean_sum += static_cast<double>(l.size()) * (mean - cpu_parts_s(p, c));
+        io_mean_sum += static_cast<double>(l.size()) * (mean - cpu_s);
         ++groups;
     }
     if (residuals.empty())
@@ -205,11 +215,11 @@ void fit_connect_and_spread(const std::vector<const Run*>& runs, Profile& p) {
 // One-client 100% CPU runs: nothing else runs on the server's cores, so the spread of the
 // latencies within a run is the spread of the loop's CPU time (cache, frequency, the
 // hypervisor), which shows in every percentile under contention.
-void fit_cpu_spread(const std::vector<const Run*>& runs, Profile& p) {
+void fit_cpu_spread(const std::vector<const FitRun*>& runs, Profile& p) {
     // Squared CVs pooled over runs (weighted by their degrees of freedom), each run's relative
     // to its own mean; only runs whose loop dwarfs the fixed per-request costs.
     double cv2_sum = 0, dof = 0, n = 0;
-    for (const Run* r : runs) {
+    for (const FitRun* r : runs) {
         const RunConfig& c = r->config;
         const auto& l = r->measured.latencies_s;
         if (c.cpu_pct < 100 || c.load != LoadKind::closed || c.clients > 1 || l.size() < 2) continue;
@@ -228,16 +238,16 @@ void fit_cpu_spread(const std::vector<const Run*>& runs, Profile& p) {
 
 // Saturated 100% CPU runs on k cores: throughput times the CPU a request needs at one busy
 // core is the cores' worth of work done per second.
-void fit_core_capacity(const std::vector<const Run*>& runs, int host_cores, Profile& p) {
+void fit_core_capacity(const std::vector<const FitRun*>& runs, int host_cores, Profile& p) {
     p.host_cores = host_cores;
     std::vector<double> measured{1.0};  // capacity(1) = 1: loop_cpu_s is one busy core's
     for (int k = 2; k <= host_cores; ++k) {
         std::vector<double> values;
-        for (const Run* r : runs) {
+        for (const FitRun* r : runs) {
             const RunConfig& c = r->config;
             const int in_flight = c.load == LoadKind::closed ? std::min(c.workers, c.clients) : 0;
             if (c.cores != k || c.cpu_pct < 100 || in_flight <= k) continue;
-            values.push_back(r->measured.throughput_rps * cpu_parts_s(p, c));
+            values.push_back(r->measured.throughput_rps * r->slowdown * cpu_parts_s(p, c));
         }
         if (values.empty()) break;
         const MeanFit f = mean_of(values);
@@ -250,9 +260,9 @@ void fit_core_capacity(const std::vector<const Run*>& runs, int host_cores, Prof
 }
 
 // One observation per process: its PSS is its private part plus shared / (N + 1).
-void fit_memory(const std::vector<const Run*>& runs, Profile& p) {
+void fit_memory(const std::vector<const FitRun*>& runs, Profile& p) {
     std::vector<std::array<double, 4>> rows;  // master?, worker?, 1/(N+1), pss
-    for (const Run* r : runs) {
+    for (const FitRun* r : runs) {
         const double share = 1.0 / (r->config.workers + 1);
         if (r->measured.master_pss_kib > 0) rows.push_back({1, 0, share, r->measured.master_pss_kib});
         for (double pss : r->measured.worker_pss_kib) rows.push_back({0, 1, share, pss});
@@ -280,7 +290,7 @@ void fit_memory(const std::vector<const Run*>& runs, Profile& p) {
 // loading the app at once on `cores`. Loading is CPU work, so the start takes about
 // a + b N / cores; b is one worker's fork-to-accept time on an idle core, which is what a
 // respawned worker costs (the master is already up then).
-void fit_boot(const std::vector<const Run*>& runs, Profile& p) {
+void fit_boot(const std::vector<const FitRun*>& runs, Profile& p) {
     const auto n = static_cast<Eigen::Index>(runs.size());
     Eigen::MatrixXd x(n, 2);
     Eigen::VectorXd y(n);
@@ -300,22 +310,55 @@ void fit_boot(const std::vector<const Run*>& runs, Profile& p) {
     }
     // One worker count only (or no growth with N): the whole start bounds a worker's boot.
     std::vector<double> boots;
-    for (const Run* r : runs) boots.push_back(r->measured.boot_s);
+    for (const FitRun* r : runs) boots.push_back(r->measured.boot_s);
     const MeanFit f = mean_of(boots);
     p.boot_s = f.mean;
     p.fit["boot_s"] = f.quality;
 }
 
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
+// The fitted runs at one speed: the median of their probes, when every one of them was
+// probed (runs recorded before probing existed are taken as measured).
+std::vector<FitRun> at_reference_speed(const std::vector<const Run*>& runs, double& reference_ns) {
+    std::vector<double> probes;
+    for (const Run* r : runs)
+        if (probe_ns(r->measured) > 0) probes.push_back(probe_ns(r->measured));
+    reference_ns = probes.size() == runs.size() ? median(probes) : 0.0;
+    std::vector<FitRun> out;
+    for (const Run* r : runs) {
+        FitRun f{r->config, r->measured, 1.0};
+        if (reference_ns > 0) {
+            f.slowdown = probe_ns(r->measured) / reference_ns;
+            RunMeasurement& m = f.measured;
+            m.worker_cpu_s /= f.slowdown;
+            m.master_cpu_s /= f.slowdown;
+            m.database_cpu_s /= f.slowdown;
+            m.loadgen_cpu_s /= f.slowdown;
+            m.boot_s /= f.slowdown;
+        }
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
 }  // namespace
 
 Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options) {
-    std::vector<const Run*> runs;
+    std::vector<const Run*> fitted;
     for (const Run& r : all_runs)
-        if (!r.config.holdout && r.measured.completed > 0) runs.push_back(&r);
-    if (runs.empty()) throw std::invalid_argument("no runs to fit: every run is held out or completed nothing");
+        if (!r.config.holdout && r.measured.completed > 0) fitted.push_back(&r);
+    if (fitted.empty()) throw std::invalid_argument("no runs to fit: every run is held out or completed nothing");
     if (options.host_cores < 1) throw std::invalid_argument("host_cores must be >= 1");
 
     Profile p;
+    const std::vector<FitRun> normalised = at_reference_speed(fitted, p.host_probe_ns);
+    std::vector<const FitRun*> runs;
+    for (const FitRun& r : normalised) runs.push_back(&r);
     p.name = options.name;
     p.provenance = options.provenance;
     fit_worker_cpu(runs, p);
@@ -330,6 +373,8 @@ Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options)
     if (!p.provenance.notes.empty()) notes << p.provenance.notes << "; ";
     notes << "fitted from " << runs.size() << " of " << all_runs.size()
           << " runs (the others held out or empty); boot_s is the per-worker slope of the measured start-up";
+    if (p.host_probe_ns > 0)
+        notes << "; CPU figures at the fitted runs' median speed probe, " << p.host_probe_ns << " ns per iteration";
     p.provenance.notes = notes.str();
     return p;
 }

@@ -2,6 +2,11 @@
 
 namespace workersim {
 
+double probe_ns(const RunMeasurement& m) {
+    if (m.probe_before_ns > 0 && m.probe_after_ns > 0) return (m.probe_before_ns + m.probe_after_ns) / 2;
+    return m.probe_before_ns > 0 ? m.probe_before_ns : m.probe_after_ns;
+}
+
 WhatIf what_if_for(const RunConfig& c) {
     WhatIf q;
     q.workers = c.workers;

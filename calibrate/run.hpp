@@ -45,12 +45,19 @@ struct RunMeasurement {
     double master_pss_kib = 0;
     std::vector<double> worker_pss_kib;
     double boot_s = 0;              // gunicorn start to all workers accepting
+    // The host's speed just before and just after the load (calibrate/speed_probe.hpp): CPU
+    // ns per iteration of the app's loop on the server's core; 0 = not probed.
+    double probe_before_ns = 0, probe_after_ns = 0;
 };
 
 struct Run {
     RunConfig config;
     RunMeasurement measured;
 };
+
+// The host's speed during the run: the mean of its probes, either if only one was taken,
+// 0 if none (runs recorded before probing existed).
+double probe_ns(const RunMeasurement& measured);
 
 // The what-if that asks the model about exactly this run's configuration.
 WhatIf what_if_for(const RunConfig& config);

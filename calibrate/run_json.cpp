@@ -67,6 +67,9 @@ RunMeasurement measured_from(JsonReader m) {
     r.master_pss_kib = m.number("master_pss_kib", 0, kMaxKib);
     r.worker_pss_kib = m.numbers("worker_pss_kib", 0, kMaxKib);
     r.boot_s = m.number("boot_s", 0, kHuge);
+    // Absent from runs recorded before the harness probed the host's speed.
+    r.probe_before_ns = m.number_or("probe_before_ns", 0, 0, kHuge);
+    r.probe_after_ns = m.number_or("probe_after_ns", 0, 0, kHuge);
     m.reject_unknown_keys();
     return r;
 }
@@ -114,7 +117,9 @@ nlohmann::json to_json(const Run& run) {
           {"wall_s", m.wall_s},
           {"master_pss_kib", m.master_pss_kib},
           {"worker_pss_kib", m.worker_pss_kib},
-          {"boot_s", m.boot_s}}},
+          {"boot_s", m.boot_s},
+          {"probe_before_ns", m.probe_before_ns},
+          {"probe_after_ns", m.probe_after_ns}}},
     };
 }
 

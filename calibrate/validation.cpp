@@ -37,11 +37,21 @@ std::array<double, kMetricCount> measured_metrics(const Run& run) {
     return out;
 }
 
-std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const Run& run,
+// The run's probed speed relative to the profile's: a probe's figure is CPU time per
+// iteration, so a probe twice the profile's means every CPU cost took twice as long.
+double cpu_time_factor(const Profile& profile, const Run& run, const ValidationOptions& options) {
+    const double run_ns = probe_ns(run.measured);
+    if (!options.host_speed || run_ns <= 0 || profile.host_probe_ns <= 0) return 1.0;
+    return run_ns / profile.host_probe_ns;
+}
+
+std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const Run& run, double cpu_time_factor,
                                                    const ValidationOptions& options) {
     Scenario scenario;
     try {
-        scenario = build_scenario(profile, what_if_for(run.config));
+        WhatIf what_if = what_if_for(run.config);
+        what_if.cpu_time_factor = cpu_time_factor;
+        scenario = build_scenario(profile, what_if);
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument("run " + run.config.id + ": " + e.what());
     }
@@ -58,6 +68,34 @@ std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const
     return out;
 }
 
+// Alike but for `knob`: everything the model is asked, except the request count (runs are
+// sized to a duration, so the same point on one core gets fewer requests).
+bool alike_but(const RunConfig& a, const RunConfig& b, const std::string& knob) {
+    const bool same_rest = a.workers == b.workers && a.io_pct == b.io_pct && a.cpu_pct == b.cpu_pct &&
+                           a.unit_s == b.unit_s && a.load == b.load && a.clients == b.clients &&
+                           a.rate_per_s == b.rate_per_s && a.timeout_s == b.timeout_s && a.backlog == b.backlog;
+    if (!same_rest) return false;
+    if (knob == "cores") return a.cores > b.cores && a.loadgen_shared == b.loadgen_shared;
+    return a.cores == b.cores && !a.loadgen_shared && b.loadgen_shared;  // "loadgen": separate -> shared
+}
+
+std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs,
+                                             const std::vector<RunComparison>& compared) {
+    const auto throughput = static_cast<std::size_t>(Metric::throughput);
+    std::vector<KnobComparison> out;
+    for (const char* knob : {"cores", "loadgen"})
+        for (std::size_t i = 0; i < runs.size(); ++i)
+            for (std::size_t j = 0; j < runs.size(); ++j) {
+                if (i == j || !alike_but(runs[i]->config, runs[j]->config, knob)) continue;
+                const RunComparison& from = compared[i];
+                const RunComparison& to = compared[j];
+                if (!(from.measured[throughput] > 0 && from.predicted[throughput] > 0)) continue;
+                out.push_back({knob, from.id, to.id, to.measured[throughput] / from.measured[throughput],
+                               to.predicted[throughput] / from.predicted[throughput]});
+            }
+    return out;
+}
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
@@ -68,14 +106,17 @@ double median(std::vector<double> v) {
 
 Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, const ValidationOptions& options) {
     Validation out;
+    std::vector<const Run*> compared;
     for (const Run& run : runs) {
         if (options.holdout_only && !run.config.holdout) continue;
         if (run.measured.completed <= 0) continue;
+        compared.push_back(&run);
         RunComparison c;
         c.id = run.config.id;
         c.holdout = run.config.holdout;
         c.measured = measured_metrics(run);
-        c.predicted = predicted_metrics(profile, run, options);
+        c.cpu_time_factor = cpu_time_factor(profile, run, options);
+        c.predicted = predicted_metrics(profile, run, c.cpu_time_factor, options);
         for (std::size_t m = 0; m < kMetricCount; ++m)
             if (c.measured[m] > 0) c.abs_pct_error[m] = 100 * std::abs(c.predicted[m] - c.measured[m]) / c.measured[m];
         out.runs.push_back(c);
@@ -95,6 +136,7 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
         s.points = static_cast<int>(errors.size());
         if (!errors.empty()) s.median_abs_pct_error = median(errors);
     }
+    out.knobs = knob_comparisons(compared, out.runs);
     return out;
 }
 

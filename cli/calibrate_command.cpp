@@ -149,6 +149,7 @@ int calibrate_command(int argc, const char* const* argv) {
         "\nGeneral");
     general.add_options()("help,h", "this help")
         ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid, about 25 minutes) or failure (requests longer than --timeout, not fitted); default quick")
+        ("quick", "the same as --plan quick")
         ("runs", po::value<std::string>(), "the runs file (JSON lines), appended run by run and resumed from (default runs.jsonl)")
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")
         ("only-fit", "run no experiments: fit the runs file as it is")
@@ -168,6 +169,8 @@ int calibrate_command(int argc, const char* const* argv) {
         return 0;
     }
     PlanKind kind = PlanKind::quick;
+    if (vm.count("quick") && vm.count("plan") && text_of(vm, "plan") != "quick")
+        throw UsageError("--quick and --plan " + text_of(vm, "plan") + ": choose one plan");
     if (vm.count("plan")) {
         try {
             kind = plan_kind_from_name(text_of(vm, "plan"));

@@ -47,14 +47,18 @@ std::string cell(const RunComparison& c, std::size_t m) {
 }
 
 void print_table(std::ostream& out, const Validation& v) {
-    out << "measured/predicted and the error, per run (* held out of the fit)\n";
+    out << "measured/predicted and the error, per run (* held out of the fit; host: the run's CPU time factor)\n";
     std::size_t id_width = 4;
     for (const auto& c : v.runs) id_width = std::max(id_width, c.id.size() + 2);
     out << std::left << std::setw(static_cast<int>(id_width)) << "run";
+    out << std::setw(7) << "host";
     for (std::size_t m = 0; m < kMetricCount; ++m) out << std::setw(22) << display_header(static_cast<Metric>(m));
     out << "\n";
     for (const auto& c : v.runs) {
         out << std::setw(static_cast<int>(id_width)) << ((c.holdout ? "*" : " ") + c.id);
+        std::ostringstream host;
+        host << std::fixed << std::setprecision(2) << c.cpu_time_factor;
+        out << std::setw(7) << host.str();
         for (std::size_t m = 0; m < kMetricCount; ++m) out << std::setw(22) << cell(c, m);
         out << "\n";
     }
@@ -68,12 +72,18 @@ void print_table(std::ostream& out, const Validation& v) {
         out << std::fixed << std::setprecision(1) << std::setw(8) << s.median_abs_pct_error << "%" << std::setw(8)
             << s.worst_abs_pct_error << "%  (" << s.worst_run << ")\n";
     }
+    if (v.knobs.empty()) return;
+    out << "\nwhat-if knobs: throughput after / before, measured vs predicted (runs alike but for the knob)\n";
+    for (const KnobComparison& k : v.knobs)
+        out << "  " << std::left << std::setw(8) << k.knob << std::setw(static_cast<int>(id_width)) << k.from_id
+            << "-> " << std::setw(static_cast<int>(id_width)) << k.to_id << std::right << std::fixed
+            << std::setprecision(2) << "measured " << k.measured_ratio << "  predicted " << k.predicted_ratio << "\n";
 }
 
 nlohmann::json as_json(const Validation& v) {
     nlohmann::json runs = nlohmann::json::array();
     for (const auto& c : v.runs) {
-        nlohmann::json run{{"id", c.id}, {"holdout", c.holdout}};
+        nlohmann::json run{{"id", c.id}, {"holdout", c.holdout}, {"cpu_time_factor", c.cpu_time_factor}};
         for (std::size_t m = 0; m < kMetricCount; ++m) {
             nlohmann::json entry{{"measured", c.measured[m]}, {"predicted", c.predicted[m]}};
             entry["abs_pct_error"] = c.abs_pct_error[m] ? nlohmann::json(*c.abs_pct_error[m]) : nlohmann::json(nullptr);
@@ -87,7 +97,14 @@ nlohmann::json as_json(const Validation& v) {
                                           {"median_abs_pct_error", s.median_abs_pct_error},
                                           {"worst_abs_pct_error", s.worst_abs_pct_error},
                                           {"worst_run", s.worst_run}};
-    return {{"runs", runs}, {"metrics", metrics}};
+    nlohmann::json knobs = nlohmann::json::array();
+    for (const KnobComparison& k : v.knobs)
+        knobs.push_back({{"knob", k.knob},
+                         {"from", k.from_id},
+                         {"to", k.to_id},
+                         {"measured_ratio", k.measured_ratio},
+                         {"predicted_ratio", k.predicted_ratio}});
+    return {{"runs", runs}, {"metrics", metrics}, {"knobs", knobs}};
 }
 
 }  // namespace
@@ -99,6 +116,7 @@ int validate_command(int argc, const char* const* argv) {
     general.add_options()("help,h", "this help")
         ("runs", po::value<std::string>(), "the runs file (JSON lines) from `workersim calibrate` (required)")
         ("holdout-only", "only the runs held out of the fit: an out-of-sample check")
+        ("ignore-host-speed", "predict every run at the profile's host speed, ignoring the speed probes the runs and the profile carry")
         ("seeds", po::value<std::string>(), "simulations averaged per run, 1..100 (default 4)")
         ("json", "print one JSON object instead of the table");
     po::options_description all;
@@ -123,6 +141,7 @@ int validate_command(int argc, const char* const* argv) {
     ValidationOptions options;
     options.seed = seed_from(vm);
     options.holdout_only = vm.count("holdout-only") > 0;
+    options.host_speed = vm.count("ignore-host-speed") == 0;
     if (vm.count("seeds"))
         options.seeds = static_cast<int>(parse_integer("--seeds", vm["seeds"].as<std::string>(), 1, 100));
     Validation validation;
@@ -135,7 +154,8 @@ int validate_command(int argc, const char* const* argv) {
         std::cout << as_json(validation).dump(2) << "\n";
     } else {
         std::cout << "workersim validate: " << validation.runs.size() << " runs of " << path << " against calibration '"
-                  << profile.name << "'" << (options.holdout_only ? " (held-out runs only)" : "") << "\n";
+                  << profile.name << "'" << (options.holdout_only ? " (held-out runs only)" : "")
+                  << (options.host_speed ? "" : " (host speed probes ignored)") << "\n";
         print_table(std::cout, validation);
     }
     return 0;

@@ -33,6 +33,7 @@ po::options_description server_options() {
     o.add_options()
         ("workers", po::value<std::string>(), "sync worker processes, 1..100000 (default 1)")
         ("cores", po::value<std::string>(), "CPU cores of the host, 1..4096 (default: the calibration's host)")
+        ("cpu-time-factor", po::value<std::string>(), "the host's cores take this many times the calibration's CPU time, 0.01..100 (e.g. 1.5 for a slower host; default 1; not applied to --cpu-ms)")
         ("timeout", po::value<std::string>(), "Gunicorn --timeout: seconds a worker may stay silent before the master kills it; 0 disables (default 30)")
         ("backlog", po::value<std::string>(), "listen backlog, 0..1000000 (default 2048)")
         ("max-requests", po::value<std::string>(), "recycle a worker after this many requests; 0 = never (default 0)")
@@ -103,6 +104,8 @@ WhatIf what_if_from(const po::variables_map& vm) {
     WhatIf q;
     if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), 1, 100000));
     if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), 1, 4096));
+    if (vm.count("cpu-time-factor"))
+        q.cpu_time_factor = parse_number("--cpu-time-factor", text(vm, "cpu-time-factor"), 0.01, 100);
     if (vm.count("timeout")) q.server.timeout_s = parse_seconds("--timeout", text(vm, "timeout"), 0, 1e7);
     if (vm.count("backlog")) q.server.backlog = static_cast<int>(parse_integer("--backlog", text(vm, "backlog"), 0, 1000000));
     if (vm.count("max-requests"))

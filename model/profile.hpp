@@ -52,6 +52,10 @@ struct Profile {
     double loadgen_cpu_s = 0.0;       // hey's CPU per request, when it shares the cores
     double boot_s = 0.0;              // fork to first accept()
     MemoryModel memory;
+    // The host's speed the CPU figures above hold at: CPU ns per iteration of the loop on one
+    // core, as calibrate/speed_probe.hpp measures it (0 = not probed). A shared VM's speed
+    // drifts by up to 2x; a run probed at twice this speed needs half the CPU seconds.
+    double host_probe_ns = 0.0;
 
     std::map<std::string, FitQuality> fit;
 };

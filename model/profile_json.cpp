@@ -37,6 +37,7 @@ nlohmann::json to_json(const Profile& p) {
         {"db_connect_s", p.db_connect_s},
         {"io_cv", p.io_cv},
         {"cpu_cv", p.cpu_cv},
+        {"host_probe_ns", p.host_probe_ns},
         {"loadgen_cpu_s", p.loadgen_cpu_s},
         {"boot_s", p.boot_s},
         {"memory_kib",
@@ -78,6 +79,7 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
     p.db_connect_s = top.number("db_connect_s", 0, kMaxSeconds);
     p.io_cv = top.number("io_cv", 0, 100);
     p.cpu_cv = top.number_or("cpu_cv", 0.0, 0, 100);  // absent from profiles before it was fitted
+    p.host_probe_ns = top.number_or("host_probe_ns", 0.0, 0, 1e9);  // absent before probing
     p.loadgen_cpu_s = top.number("loadgen_cpu_s", 0, kMaxSeconds);
     p.boot_s = top.number("boot_s", 0, kMaxSeconds);
     {

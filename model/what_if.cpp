@@ -65,16 +65,22 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         m << "--cores = " << s.host.cores << " is out of range: expected 1..4096";
         throw std::invalid_argument(m.str());
     }
+    const double slower = q.cpu_time_factor;
+    if (!(slower >= 0.01 && slower <= 100)) {
+        std::ostringstream m;
+        m << "--cpu-time-factor = " << slower << " is out of range: expected 0.01..100";
+        throw std::invalid_argument(m.str());
+    }
     s.host.core_capacity = profile.core_capacity.empty() ? std::vector<double>{}
                                                          : capacity_curve(profile, s.host.cores);
     s.server = q.server;
     s.server.workers = q.workers;
-    s.server.boot_s = profile.boot_s;
+    s.server.boot_s = slower * profile.boot_s;  // loading the app is CPU work
     s.load = q.load;
-    s.load.loadgen_cpu_s = q.loadgen_shared ? profile.loadgen_cpu_s : 0.0;
+    s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;
 
-    add_cpu(s.request, profile.request_cpu_s, PhaseOwner::worker);
+    add_cpu(s.request, slower * profile.request_cpu_s, PhaseOwner::worker);
     double io_s = 0, cpu_s = 0;
     if (direct) {
         io_s = w.io_s.value_or(0.0);
@@ -85,11 +91,11 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         const Mix mix = resolve_mix(w);
         if (mix.io_frac > 0) {
             // The reference app opens a new PostgreSQL connection for every request with IO.
-            add_cpu(s.request, profile.db_client_cpu_s, PhaseOwner::worker);
-            add_cpu(s.request, profile.db_backend_cpu_s, PhaseOwner::database);
+            add_cpu(s.request, slower * profile.db_client_cpu_s, PhaseOwner::worker);
+            add_cpu(s.request, slower * profile.db_backend_cpu_s, PhaseOwner::database);
             io_s = profile.db_connect_s + mix.io_frac * w.unit_s;
         }
-        cpu_s = mix.cpu_frac * w.unit_s * profile.loop_cpu_s;
+        cpu_s = mix.cpu_frac * w.unit_s * slower * profile.loop_cpu_s;
     }
     if (io_s > 0) {
         // Without an explicit shape the IO phase keeps the spread measured on the real server.

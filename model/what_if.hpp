@@ -34,6 +34,9 @@ struct WhatIf {
     Load load;                        // loadgen_cpu_s is filled from the profile when shared
     bool loadgen_shared = false;
     ServerConfig server;              // workers and boot_s are overwritten
+    // The host's CPU runs this many times slower (> 1) or faster (< 1) than the calibrated
+    // one: scales every CPU cost the profile gives (not --cpu-ms, which is the user's own).
+    double cpu_time_factor = 1.0;
 };
 
 // Throws std::invalid_argument for inconsistent workloads (percentages not summing to 100,

@@ -145,8 +145,24 @@ def run_flags(config):
     return options
 
 
+def probe_ns(measured):
+    """The host's speed during a run (CPU ns per loop iteration), as calibrate/run.cpp's probe_ns."""
+    before, after = measured.get("probe_before_ns", 0), measured.get("probe_after_ns", 0)
+    if before > 0 and after > 0:
+        return (before + after) / 2
+    return before if before > 0 else after
+
+
+def cpu_time_factor(run):
+    """How much slower the shared host ran during this run than when the profile was fitted
+    (1 when either was not probed): what `workersim validate` predicts each run with."""
+    run_ns, profile_ns = probe_ns(run["measured"]), profile().get("host_probe_ns", 0)
+    return run_ns / profile_ns if run_ns > 0 and profile_ns > 0 else 1.0
+
+
 def predict_run(run, seed=1):
-    return predict(seed=seed, **run_flags(run["config"]))
+    """The prediction for exactly this run: its configuration, at the host speed it ran at."""
+    return predict(seed=seed, cpu_time_factor=f"{cpu_time_factor(run):.6g}", **run_flags(run["config"]))
 
 
 def measured_throughput(run):

@@ -42,9 +42,10 @@ def io_phase():
         connection.close()
 
 
-def cpu_phase():
+def spin(iterations):
+    """The CPU phase's pure-Python arithmetic; speed_probe.py times this very loop."""
     total = 0
-    for i in range(CPU_ITERATIONS):
+    for i in range(iterations):
         total += i * 2 % 7
     return total
 
@@ -53,6 +54,6 @@ def application(environ, start_response):
     if IO_PCT > 0:
         io_phase()
     if CPU_PCT > 0:
-        cpu_phase()
+        spin(CPU_ITERATIONS)
     start_response("204 No Content", [])
     return [b""]

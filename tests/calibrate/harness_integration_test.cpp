@@ -106,6 +106,20 @@ TEST_CASE("a 100% CPU run spends its time in the workers, not in the database") 
     CHECK(m.makespan_s >= m.worker_cpu_s * 0.8);
 }
 
+TEST_CASE("a run is bracketed by two speed probes that time the app's own loop") {
+    TempDirectory root("workersim-it");
+    Harness harness(options_in(root.path()));
+    const Run run = harness.run(tiny_run("it-probe", 0));
+    const RunMeasurement& m = run.measured;
+    CHECK(m.probe_before_ns > 0);
+    CHECK(m.probe_after_ns > 0);
+    // The workers ran 8 x 250,000 iterations of the same loop the probe times: their CPU per
+    // iteration is the probe's, give or take the host's drift and the per-request overhead.
+    const double worker_ns_per_iteration = m.worker_cpu_s / (8 * 250'000.0) * 1e9;
+    CHECK(worker_ns_per_iteration > probe_ns(m) / 3);
+    CHECK(worker_ns_per_iteration < probe_ns(m) * 3);
+}
+
 TEST_CASE("a separate load generator with every host core given to the server is rejected") {
     RunConfig config = tiny_run("it-reject", 100);
     config.cores = host_core_count();

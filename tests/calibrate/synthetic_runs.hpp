@@ -20,7 +20,14 @@ struct SyntheticNoise {
     double pss_sd_kib = 40;          // per-process PSS
     double boot_sd_s = 0.02;
     double two_core_cpu_inflation = 1.06;  // CPU seconds with both cores busy (the fitter must not use them)
+    // Two runs in five (on_slow_host) measured while the shared host ran this many times
+    // slower: all their CPU costs (and the CPU-bound boot) scaled, their speed probes saying so.
+    double slow_host_factor = 1.0;
+    double probe_ns = 40;                  // the probe's reading at the truth's speed
 };
+
+// Not every third run: that is the plans' held-out pattern, which the fitter never sees.
+inline bool on_slow_host(std::size_t run_index) { return run_index % 5 == 1 || run_index % 5 == 3; }
 
 inline Profile known_profile() {
     Profile p;
@@ -47,9 +54,13 @@ inline std::vector<Run> synthetic_runs(const std::vector<RunConfig>& plan, const
     for (const RunConfig& c : plan) {
         Run run;
         run.config = c;
-        const Scenario scenario = build_scenario(truth, what_if_for(c));
+        const double slowdown = on_slow_host(runs.size()) ? noise.slow_host_factor : 1.0;
+        WhatIf what_if = what_if_for(c);
+        what_if.cpu_time_factor = slowdown;
+        const Scenario scenario = build_scenario(truth, what_if);
         const Result r = simulate(scenario, seed + runs.size() + 1);
         RunMeasurement& m = run.measured;
+        m.probe_before_ns = m.probe_after_ns = noise.probe_ns * slowdown;
         m.completed = r.completed;
         m.makespan_s = r.makespan_s;
         m.throughput_rps = r.throughput_rps;
@@ -67,23 +78,24 @@ inline std::vector<Run> synthetic_runs(const std::vector<RunConfig>& plan, const
             const double io_s = truth.db_connect_s + io_frac * c.unit_s;
             const double sigma = std::sqrt(std::log(1 + truth.io_cv * truth.io_cv));
             std::lognormal_distribution<double> io_phase(std::log(io_s) - sigma * sigma / 2, sigma);
-            const double cpu_s = truth.request_cpu_s + truth.db_client_cpu_s + truth.db_backend_cpu_s +
-                                 (c.loadgen_shared ? truth.loadgen_cpu_s : 0);
+            const double cpu_s = slowdown * (truth.request_cpu_s + truth.db_client_cpu_s + truth.db_backend_cpu_s +
+                                             (c.loadgen_shared ? truth.loadgen_cpu_s : 0));
             m.latencies_s.clear();
             for (std::int64_t i = 0; i < r.completed; ++i) m.latencies_s.push_back(cpu_s + io_phase(rng));
         }
         const bool both_cores = c.cores > 1 && c.workers > 1 && !(c.load == LoadKind::closed && c.clients == 1);
-        const double inflation = both_cores ? noise.two_core_cpu_inflation : 1.0;
+        const double inflation = slowdown * (both_cores ? noise.two_core_cpu_inflation : 1.0);
         const double worker_cpu_per_request =
             truth.request_cpu_s + (io ? truth.db_client_cpu_s : 0) + cpu_frac * c.unit_s * truth.loop_cpu_s;
         m.worker_cpu_s = n * worker_cpu_per_request * inflation * (1 + noise.cpu_relative_sd * normal(rng));
-        m.database_cpu_s = io ? n * truth.db_backend_cpu_s * (1 + noise.cpu_relative_sd * normal(rng)) : 0;
+        m.database_cpu_s = io ? n * slowdown * truth.db_backend_cpu_s * (1 + noise.cpu_relative_sd * normal(rng)) : 0;
         const std::int64_t sent = c.load == LoadKind::closed ? c.requests / c.clients * c.clients : c.requests;
-        m.loadgen_cpu_s = static_cast<double>(sent) * truth.loadgen_cpu_s * (1 + noise.cpu_relative_sd * normal(rng));
+        m.loadgen_cpu_s =
+            static_cast<double>(sent) * slowdown * truth.loadgen_cpu_s * (1 + noise.cpu_relative_sd * normal(rng));
         m.master_pss_kib = truth.memory.master_pss_kib(c.workers) + noise.pss_sd_kib * normal(rng);
         for (int w = 0; w < c.workers; ++w)
             m.worker_pss_kib.push_back(truth.memory.worker_pss_kib(c.workers) + noise.pss_sd_kib * normal(rng));
-        m.boot_s = 0.4 + truth.boot_s * c.workers / c.cores + noise.boot_sd_s * normal(rng);
+        m.boot_s = slowdown * (0.4 + truth.boot_s * c.workers / c.cores) + noise.boot_sd_s * normal(rng);
         runs.push_back(run);
     }
     return runs;

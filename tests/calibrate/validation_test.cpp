@@ -54,3 +54,76 @@ TEST_CASE("validation is deterministic for a seed") {
     const Validation b = validate_runs(known_profile(), runs, ValidationOptions{});
     for (std::size_t i = 0; i < a.runs.size(); ++i) CHECK(a.runs[i].predicted == b.runs[i].predicted);
 }
+
+TEST_CASE("each run is predicted at the host speed its probes measured") {
+    SyntheticNoise noise;
+    noise.slow_host_factor = 1.6;
+    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), noise, 21);
+    Profile profile = known_profile();
+    profile.host_probe_ns = noise.probe_ns;
+    const Validation v = validate_runs(profile, runs, ValidationOptions{});
+    REQUIRE(v.runs.size() == runs.size());
+    for (std::size_t i = 0; i < runs.size(); ++i) CHECK(v.runs[i].cpu_time_factor == (on_slow_host(i) ? 1.6 : 1.0));
+    CHECK(v.metrics[static_cast<std::size_t>(Metric::throughput)].median_abs_pct_error < 3);
+    // The slow runs themselves (closed loop: an open run of 13 requests is mostly sampling noise).
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+        if (!on_slow_host(i) || runs[i].config.load != LoadKind::closed) continue;
+        INFO(runs[i].config.id);
+        CHECK(*v.runs[i].abs_pct_error[static_cast<std::size_t>(Metric::throughput)] < 6);
+    }
+}
+
+TEST_CASE("ignoring the host speed mispredicts the runs made on a slower host") {
+    SyntheticNoise noise;
+    noise.slow_host_factor = 1.6;
+    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), noise, 21);
+    Profile profile = known_profile();
+    profile.host_probe_ns = noise.probe_ns;
+    ValidationOptions options;
+    options.host_speed = false;
+    const Validation v = validate_runs(profile, runs, options);
+    for (const RunComparison& c : v.runs) CHECK(c.cpu_time_factor == 1.0);
+    CHECK(v.metrics[static_cast<std::size_t>(Metric::throughput)].worst_abs_pct_error > 25);
+}
+
+TEST_CASE("a profile without a speed probe predicts every run as measured") {
+    SyntheticNoise noise;
+    noise.slow_host_factor = 1.6;
+    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), noise, 21);
+    const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});  // host_probe_ns 0
+    for (const RunComparison& c : v.runs) CHECK(c.cpu_time_factor == 1.0);
+}
+
+TEST_CASE("runs alike but for the cores or the load generator are compared as what-if pairs") {
+    RunConfig two_cores;
+    two_cores.id = "two-cores";
+    two_cores.workers = 4;
+    two_cores.cores = 2;
+    two_cores.io_pct = 0;
+    two_cores.cpu_pct = 100;
+    two_cores.unit_s = 0.05;
+    two_cores.clients = 8;
+    two_cores.requests = 200;
+    two_cores.loadgen_shared = true;
+    RunConfig one_core = two_cores;
+    one_core.id = "one-core";
+    one_core.cores = 1;
+    one_core.requests = 120;  // sized to a duration: the count may differ
+    RunConfig one_core_separate = one_core;
+    one_core_separate.id = "one-core-separate";
+    one_core_separate.loadgen_shared = false;
+    const auto runs =
+        synthetic_runs({two_cores, one_core, one_core_separate}, known_profile(), SyntheticNoise{}, 3);
+    const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
+    REQUIRE(v.knobs.size() == 2);
+    CHECK(v.knobs[0].knob == "cores");
+    CHECK(v.knobs[0].from_id == "two-cores");
+    CHECK(v.knobs[0].to_id == "one-core");
+    // Saturated CPU: one core does about 1/1.8 of two cores' work.
+    CHECK(v.knobs[0].predicted_ratio == Approx(1 / 1.8).epsilon(0.05));
+    CHECK(v.knobs[0].measured_ratio == Approx(v.knobs[0].predicted_ratio).epsilon(0.05));
+    CHECK(v.knobs[1].knob == "loadgen");
+    CHECK(v.knobs[1].from_id == "one-core-separate");
+    CHECK(v.knobs[1].to_id == "one-core");
+    CHECK(v.knobs[1].predicted_ratio < 1);  // hey's CPU now competes with the workers
+}

@@ -92,6 +92,8 @@ expect_usage "--requests|1000000000000|10000000000" -- predict --calibration non
 expect_usage "--requests|5|--clients" -- predict --calibration none --clients 10 --requests 5
 expect_usage "--clients|0|1..1000000" -- predict --calibration none --clients 0
 expect_usage "--cores|0|1..4096" -- $P --cores 0
+expect_usage "--cpu-time-factor|0|0.01..100" -- $P --cpu-time-factor 0
+expect_usage "--cpu-time-factor|fast" -- $P --cpu-time-factor fast
 expect_usage "--backlog|-1" -- $P --backlog -1
 expect_usage "--max-requests|-1" -- $P --max-requests -1
 expect_usage "--max-requests-jitter|x" -- $P --max-requests-jitter x
@@ -158,6 +160,11 @@ expect_usage "absurd_boot.json|boot_s" -- predict --calibration "$fixtures/absur
 expect_usage "wrong_format.json|format|workersim-profile/1" -- predict --calibration "$fixtures/wrong_format.json"
 expect_usage "capacity_length.json|core_capacity|one entry per core" -- predict --calibration "$fixtures/capacity_length.json"
 expect_usage "--calibration|recommend|missing-profile.json" -- recommend --calibration "$fixtures/missing-profile.json"
+expect_usage "--plan|bogus|quick|full|failure" -- calibrate --plan bogus --only-fit
+expect_usage "--quick|--plan full" -- calibrate --quick --plan full --only-fit
+expect_usage "--runs|missing-runs.jsonl" -- calibrate --only-fit --runs "$fixtures/missing-runs.jsonl"
+expect_usage "--runs|required" -- validate
+expect_usage "--runs|missing-runs.jsonl" -- validate --runs "$fixtures/missing-runs.jsonl"
 
 echo "$cases cases, $failures failed"
 [ "$failures" -eq 0 ]

@@ -1,0 +1,55 @@
+#include "calibrate/speed_probe.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "calibrate/child_process.hpp"
+#include "calibrate/temp_directory.hpp"
+
+namespace workersim {
+
+double parse_probe_output(const std::string& text) {
+    std::istringstream in(text);
+    double ns = 0;
+    std::string rest;
+    if (!(in >> ns) || (in >> rest) || !std::isfinite(ns) || !(ns > 0))
+        throw std::invalid_argument("speed probe printed \"" + text + "\": expected one positive number (ns per iteration)");
+    return ns;
+}
+
+double probe_loop_ns(const SpeedProbeOptions& options) {
+    const TempDirectory directory("workersim-probe", options.temp_root);
+    ChildSpec spec;
+    spec.argv = {options.python, options.server_dir + "/speed_probe.py", std::to_string(options.iterations),
+                 std::to_string(options.repeats)};
+    spec.cores = {options.core};
+    spec.session_nice = options.session_nice;
+    spec.stdout_path = directory.file("probe.out");
+    spec.stderr_path = directory.file("probe.err");
+    std::optional<ChildExit> exit;
+    {
+        ChildProcess child(spec);
+        exit = child.wait_for(std::chrono::seconds(30));
+        if (!exit) child.stop(std::chrono::seconds(1));
+    }
+    auto read = [](const std::string& path) {
+        std::ifstream in(path);
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    };
+    if (!exit || exit->exit_code != 0)
+        throw std::runtime_error("speed probe " + spec.argv[1] + " failed (" +
+                                 (exit ? describe(*exit) : std::string("did not finish in 30 s")) +
+                                 "): " + read(spec.stderr_path));
+    try {
+        return parse_probe_output(read(spec.stdout_path));
+    } catch (const std::invalid_argument& e) {
+        throw std::runtime_error(e.what());
+    }
+}
+
+}  // namespace workersim

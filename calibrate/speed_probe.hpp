@@ -1,0 +1,32 @@
+#pragma once
+// The host's speed at one moment: the reference app's CPU loop timed on one of the server's
+// cores (calibrate/server/speed_probe.py). On a shared virtual machine the same loop ran up
+// to 2x slower from one hour, even one minute, to the next, and /proc books the lost speed
+// as our own CPU time; a run measured between two probes says at what speed it ran, and a
+// profile says at what speed its CPU figures hold.
+
+#include <optional>
+#include <string>
+
+#include "calibrate/cpu_affinity.hpp"
+
+namespace workersim {
+
+struct SpeedProbeOptions {
+    std::string server_dir;          // holds speed_probe.py and app.py
+    std::string python = "/usr/bin/python3";
+    int core = 0;                    // the core timed
+    std::optional<int> session_nice; // as the server's (ChildSpec::session_nice)
+    std::string temp_root;
+    int iterations = 200'000;        // ~10 ms a timing at this host's speeds
+    int repeats = 5;                 // the median of these
+};
+
+// CPU nanoseconds per iteration of the loop; throws std::runtime_error if the probe fails.
+double probe_loop_ns(const SpeedProbeOptions& options);
+
+// Reads the probe's output ("39.139\n"); throws std::invalid_argument unless it is one
+// positive number.
+double parse_probe_output(const std::string& text);
+
+}  // namespace workersim

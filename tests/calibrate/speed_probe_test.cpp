@@ -1,0 +1,17 @@
+#include <catch2/catch.hpp>
+
+#include "calibrate/speed_probe.hpp"
+
+using namespace workersim;
+
+TEST_CASE("the speed probe's output is read as nanoseconds per iteration") {
+    CHECK(parse_probe_output("39.139\n") == 39.139);
+    CHECK(parse_probe_output("  57.7") == 57.7);
+}
+
+TEST_CASE("anything but one positive number from the speed probe is rejected, quoting it") {
+    for (const char* text : {"", "\n", "fast", "-3.5", "0", "12 13", "nan", "inf"}) {
+        INFO("output: " << text);
+        CHECK_THROWS_WITH(parse_probe_output(text), Catch::Contains("speed probe printed"));
+    }
+}

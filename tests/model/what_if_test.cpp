@@ -1,0 +1,78 @@
+#include <catch2/catch.hpp>
+
+#include "model/profile_json.hpp"
+#include "model/what_if.hpp"
+
+using namespace workersim;
+
+namespace {
+
+Profile measured_host() {
+    Profile p;
+    p.loop_cpu_s = 0.2;
+    p.request_cpu_s = 0.002;
+    p.db_client_cpu_s = 0.003;
+    p.db_backend_cpu_s = 0.035;
+    p.loadgen_cpu_s = 0.001;
+    p.boot_s = 0.08;
+    p.host_probe_ns = 40;
+    return p;
+}
+
+WhatIf half_io_half_cpu() {
+    WhatIf q;
+    q.workload.io_pct = 50;
+    q.workload.unit_s = 1;
+    q.loadgen_shared = true;
+    return q;
+}
+
+double total_cpu_s(const Scenario& s, PhaseOwner owner) {
+    double total = 0;
+    for (const Phase& phase : s.request)
+        if (phase.kind == PhaseKind::cpu && phase.owner == owner) total += phase.duration.mean_s;
+    return total;
+}
+
+}  // namespace
+
+TEST_CASE("a slower host scales every CPU cost of the profile and nothing else") {
+    WhatIf q = half_io_half_cpu();
+    const Scenario usual = build_scenario(measured_host(), q);
+    q.cpu_time_factor = 1.5;
+    const Scenario slower = build_scenario(measured_host(), q);
+    CHECK(total_cpu_s(slower, PhaseOwner::worker) == Approx(1.5 * total_cpu_s(usual, PhaseOwner::worker)));
+    CHECK(total_cpu_s(slower, PhaseOwner::database) == Approx(1.5 * 0.035));
+    CHECK(slower.load.loadgen_cpu_s == Approx(1.5 * 0.001));
+    CHECK(slower.server.boot_s == Approx(1.5 * 0.08));
+    double usual_io_s = 0, slower_io_s = 0;
+    for (const Phase& p : usual.request)
+        if (p.kind == PhaseKind::io) usual_io_s += p.duration.mean_s;
+    for (const Phase& p : slower.request)
+        if (p.kind == PhaseKind::io) slower_io_s += p.duration.mean_s;
+    CHECK(slower_io_s == usual_io_s);  // pg_sleep is wall time
+}
+
+TEST_CASE("demands given directly are the user's own and are not scaled") {
+    WhatIf q;
+    q.workload.cpu_s = 0.1;
+    q.cpu_time_factor = 2;
+    const Scenario s = build_scenario(measured_host(), q);
+    CHECK(total_cpu_s(s, PhaseOwner::worker) == Approx(0.1 + 2 * 0.002));
+}
+
+TEST_CASE("a CPU time factor outside 0.01..100 is rejected naming the range") {
+    WhatIf q = half_io_half_cpu();
+    q.cpu_time_factor = 0;
+    CHECK_THROWS_WITH(build_scenario(measured_host(), q), Catch::Contains("0.01..100"));
+    q.cpu_time_factor = 1000;
+    CHECK_THROWS_WITH(build_scenario(measured_host(), q), Catch::Contains("--cpu-time-factor"));
+}
+
+TEST_CASE("a profile keeps its host speed probe through JSON, and older profiles read as unprobed") {
+    const Profile p = measured_host();
+    CHECK(profile_from_json(to_json(p), "x").host_probe_ns == 40);
+    nlohmann::json older = to_json(p);
+    older.erase("host_probe_ns");
+    CHECK(profile_from_json(older, "x").host_probe_ns == 0);
+}
