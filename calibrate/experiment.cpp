@@ -139,14 +139,13 @@ Run Harness::run(const RunConfig& config) {
     RunMeasurement& m = run.measured;
     m.boot_s = server.boot_s();
 
-    // The host's speed on one of the server's cores, with the server idle, just before and
-    // just after the load: the run says at what speed it was measured.
+    // The host's speed on the server's cores, with the server idle, just before and just
+    // after the load: the run says at what speed it was measured.
     SpeedProbeOptions probe;
     probe.server_dir = options_.server_dir;
-    probe.core = server_cores.back();
     probe.session_nice = options_.session_nice;
     probe.temp_root = options_.temp_root;
-    m.probe_before_ns = probe_loop_ns(probe);
+    m.probe_before_ns = probe_cores_ns(probe, server_cores);
 
     const ServerCpu server_before = read_server_cpu(server);
     const double database_before_s = database_->cpu_s();
@@ -218,7 +217,7 @@ Run Harness::run(const RunConfig& config) {
     if (const auto pss = read_pss_kib(server.master_pid())) m.master_pss_kib = *pss;
     for (pid_t worker : server.worker_pids())
         if (const auto pss = read_pss_kib(worker)) m.worker_pss_kib.push_back(*pss);
-    m.probe_after_ns = probe_loop_ns(probe);
+    m.probe_after_ns = probe_cores_ns(probe, server_cores);
 
     server.stop();
     if (log)

@@ -78,6 +78,12 @@ struct FitRun {
     double slowdown = 1;  // this run's probe / the reference probe
 };
 
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 double cpu_frac(const RunConfig& c) { return c.cpu_pct / 100; }
 double io_frac(const RunConfig& c) { return c.io_pct / 100; }
 bool has_io(const RunConfig& c) { return c.io_pct > 0; }
@@ -140,15 +146,30 @@ MeanFit pooled_ratio(const std::vector<std::pair<double, double>>& amount_and_co
     return out;
 }
 
-void fit_database_cpu(const std::vector<const FitRun*>& runs, Profile& p) {
-    std::vector<std::pair<double, double>> rows;
-    for (const FitRun* r : runs)
-        if (has_io(r->config) && r->measured.database_cpu_s > 0)
-            rows.emplace_back(r->measured.database_cpu_s, static_cast<double>(r->measured.completed));
-    if (rows.empty()) return;  // an existing database: its CPU is not ours to see
-    const MeanFit f = pooled_ratio(rows);
+// PostgreSQL's CPU per connection, pooled and per core count it was pinned to (the harness
+// gives it the server's cores): the latter only when every core count up to the host's has runs.
+void fit_database_cpu(const std::vector<const FitRun*>& runs, int host_cores, Profile& p) {
+    std::vector<std::pair<double, double>> all;
+    std::vector<std::vector<std::pair<double, double>>> by_cores(static_cast<std::size_t>(host_cores));
+    for (const FitRun* r : runs) {
+        if (!has_io(r->config) || r->measured.database_cpu_s <= 0) continue;
+        const std::pair<double, double> row{r->measured.database_cpu_s, static_cast<double>(r->measured.completed)};
+        all.push_back(row);
+        if (r->config.cores >= 1 && r->config.cores <= host_cores)
+            by_cores[static_cast<std::size_t>(r->config.cores - 1)].push_back(row);
+    }
+    if (all.empty()) return;  // an existing database: its CPU is not ours to see
+    const MeanFit f = pooled_ratio(all);
     p.db_backend_cpu_s = f.mean;
     p.fit["db_backend_cpu_s"] = f.quality;
+    std::vector<double> fitted;
+    for (std::size_t k = 0; k < by_cores.size(); ++k) {
+        if (by_cores[k].empty()) return;
+        const MeanFit at_k = pooled_ratio(by_cores[k]);
+        fitted.push_back(at_k.mean);
+        p.fit["db_backend_cpu_s_" + std::to_string(k + 1)] = at_k.quality;
+    }
+    p.db_backend_cpu_s_by_cores = fitted;
 }
 
 std::int64_t sent_requests(const RunConfig& c) {
@@ -169,7 +190,7 @@ void fit_loadgen_cpu(const std::vector<const FitRun*>& runs, Profile& p) {
 }
 
 double cpu_parts_s(const Profile& p, const RunConfig& c) {
-    return p.request_cpu_s + (has_io(c) ? p.db_client_cpu_s + p.db_backend_cpu_s : 0) +
+    return p.request_cpu_s + (has_io(c) ? p.db_client_cpu_s + db_backend_cpu_s(p, c.cores) : 0) +
            cpu_frac(c) * c.unit_s * p.loop_cpu_s + (c.loadgen_shared ? p.loadgen_cpu_s : 0);
 }
 
@@ -250,8 +271,9 @@ void fit_core_capacity(const std::vector<const FitRun*>& runs, int host_cores, P
             values.push_back(r->measured.throughput_rps * r->slowdown * cpu_parts_s(p, c));
         }
         if (values.empty()) break;
+        // The median: one run made while a co-tenant slowed a vCPU must not drag the curve.
         const MeanFit f = mean_of(values);
-        measured.push_back(f.mean);
+        measured.push_back(median(values));
         p.fit["core_capacity_" + std::to_string(k)] = f.quality;
     }
     Profile extend;
@@ -316,12 +338,6 @@ void fit_boot(const std::vector<const FitRun*>& runs, Profile& p) {
     p.fit["boot_s"] = f.quality;
 }
 
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 // The fitted runs at one speed: the median of their probes, when every one of them was
 // probed (runs recorded before probing existed are taken as measured).
 std::vector<FitRun> at_reference_speed(const std::vector<const Run*>& runs, double& reference_ns) {
@@ -362,7 +378,7 @@ Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options)
     p.name = options.name;
     p.provenance = options.provenance;
     fit_worker_cpu(runs, p);
-    fit_database_cpu(runs, p);
+    fit_database_cpu(runs, options.host_cores, p);
     fit_loadgen_cpu(runs, p);
     fit_connect_and_spread(runs, p);  // after the CPU parts it subtracts
     fit_cpu_spread(runs, p);

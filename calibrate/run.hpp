@@ -46,7 +46,7 @@ struct RunMeasurement {
     std::vector<double> worker_pss_kib;
     double boot_s = 0;              // gunicorn start to all workers accepting
     // The host's speed just before and just after the load (calibrate/speed_probe.hpp): CPU
-    // ns per iteration of the app's loop on the server's core; 0 = not probed.
+    // ns per iteration of the app's loop, the mean over the server's cores; 0 = not probed.
     double probe_before_ns = 0, probe_after_ns = 0;
 };
 

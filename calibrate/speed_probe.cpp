@@ -52,4 +52,14 @@ double probe_loop_ns(const SpeedProbeOptions& options) {
     }
 }
 
+double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores) {
+    if (cores.empty()) throw std::invalid_argument("speed probe: no cores to probe");
+    double sum_ns = 0;
+    for (int core : cores) {
+        options.core = core;
+        sum_ns += probe_loop_ns(options);
+    }
+    return sum_ns / static_cast<double>(cores.size());
+}
+
 }  // namespace workersim

@@ -15,7 +15,7 @@ namespace workersim {
 struct SpeedProbeOptions {
     std::string server_dir;          // holds speed_probe.py and app.py
     std::string python = "/usr/bin/python3";
-    int core = 0;                    // the core timed
+    int core = 0;                    // the core timed (probe_loop_ns)
     std::optional<int> session_nice; // as the server's (ChildSpec::session_nice)
     std::string temp_root;
     int iterations = 200'000;        // ~10 ms a timing at this host's speeds
@@ -24,6 +24,10 @@ struct SpeedProbeOptions {
 
 // CPU nanoseconds per iteration of the loop; throws std::runtime_error if the probe fails.
 double probe_loop_ns(const SpeedProbeOptions& options);
+
+// The mean over `cores`, each probed alone in turn: a co-tenant can slow one vCPU and not
+// the other (a 2-core run ran 35% slower while the last core alone probed as usual).
+double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores);
 
 // Reads the probe's output ("39.139\n"); throws std::invalid_argument unless it is one
 // positive number.

@@ -113,6 +113,8 @@ void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     row("request_cpu_s", p.request_cpu_s, 1e3, "ms");
     row("db_client_cpu_s", p.db_client_cpu_s, 1e3, "ms");
     row("db_backend_cpu_s", p.db_backend_cpu_s, 1e3, "ms");
+    for (std::size_t k = 0; k < p.db_backend_cpu_s_by_cores.size(); ++k)
+        row("db_backend_cpu_s_" + std::to_string(k + 1), p.db_backend_cpu_s_by_cores[k], 1e3, "ms");
     row("db_connect_s", p.db_connect_s, 1e3, "ms");
     row("io_cv", p.io_cv, 1, "");
     row("cpu_cv", p.cpu_cv, 1, "");

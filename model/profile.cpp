@@ -1,5 +1,7 @@
 #include "model/profile.hpp"
 
+#include <algorithm>
+
 namespace workersim {
 
 Profile ideal_profile() {
@@ -23,6 +25,12 @@ std::vector<double> capacity_curve(const Profile& profile, int cores) {
             curve[i] = measured.back() * k / static_cast<double>(measured.size());
     }
     return curve;
+}
+
+double db_backend_cpu_s(const Profile& profile, int cores) {
+    const auto& by_cores = profile.db_backend_cpu_s_by_cores;
+    if (by_cores.empty() || cores < 1) return profile.db_backend_cpu_s;
+    return by_cores[std::min(by_cores.size(), static_cast<std::size_t>(cores)) - 1];
 }
 
 }  // namespace workersim

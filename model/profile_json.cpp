@@ -34,6 +34,7 @@ nlohmann::json to_json(const Profile& p) {
         {"request_cpu_s", p.request_cpu_s},
         {"db_client_cpu_s", p.db_client_cpu_s},
         {"db_backend_cpu_s", p.db_backend_cpu_s},
+        {"db_backend_cpu_s_by_cores", p.db_backend_cpu_s_by_cores},
         {"db_connect_s", p.db_connect_s},
         {"io_cv", p.io_cv},
         {"cpu_cv", p.cpu_cv},
@@ -76,6 +77,11 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
     p.request_cpu_s = top.number("request_cpu_s", 0, kMaxSeconds);
     p.db_client_cpu_s = top.number("db_client_cpu_s", 0, kMaxSeconds);
     p.db_backend_cpu_s = top.number("db_backend_cpu_s", 0, kMaxSeconds);
+    // Absent from profiles fitted before it was measured per core count.
+    p.db_backend_cpu_s_by_cores = top.numbers_or_empty("db_backend_cpu_s_by_cores", 0, kMaxSeconds);
+    if (p.db_backend_cpu_s_by_cores.size() > static_cast<std::size_t>(p.host_cores))
+        top.fail("db_backend_cpu_s_by_cores", "at most one entry per core of host_cores (" +
+                                                  std::to_string(p.host_cores) + ")");
     p.db_connect_s = top.number("db_connect_s", 0, kMaxSeconds);
     p.io_cv = top.number("io_cv", 0, 100);
     p.cpu_cv = top.number_or("cpu_cv", 0.0, 0, 100);  // absent from profiles before it was fitted

@@ -92,7 +92,7 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         if (mix.io_frac > 0) {
             // The reference app opens a new PostgreSQL connection for every request with IO.
             add_cpu(s.request, slower * profile.db_client_cpu_s, PhaseOwner::worker);
-            add_cpu(s.request, slower * profile.db_backend_cpu_s, PhaseOwner::database);
+            add_cpu(s.request, slower * db_backend_cpu_s(profile, s.host.cores), PhaseOwner::database);
             io_s = profile.db_connect_s + mix.io_frac * w.unit_s;
         }
         cpu_s = mix.cpu_frac * w.unit_s * slower * profile.loop_cpu_s;
