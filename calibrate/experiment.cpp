@@ -149,6 +149,7 @@ Run Harness::run(const RunConfig& config) {
 
     const ServerCpu server_before = read_server_cpu(server);
     const double database_before_s = database_->cpu_s();
+    const std::int64_t busy_before = read_busy_ticks(server_cores);
 
     LatencySummary latency;
     if (config.load == LoadKind::closed) {
@@ -210,6 +211,7 @@ Run Harness::run(const RunConfig& config) {
     // them, so their CPU lands in its cutime before we read it.
     std::this_thread::sleep_for(200ms);
     const ServerCpu server_after = read_server_cpu(server);
+    m.server_cores_busy_s = ticks_to_s(read_busy_ticks(server_cores) - busy_before);
     m.database_cpu_s = database_->cpu_s() - database_before_s;
     m.master_cpu_s = ticks_to_s(server_after.master_ticks - server_before.master_ticks);
     m.worker_cpu_s = worker_cpu_s(server_before, server_after);

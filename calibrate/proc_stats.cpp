@@ -76,6 +76,28 @@ double clock_ticks_per_s() {
 
 double ticks_to_s(std::int64_t ticks) { return static_cast<double>(ticks) / clock_ticks_per_s(); }
 
+std::int64_t parse_proc_stat_busy_ticks(const std::string& text, int core) {
+    const std::string label = "cpu" + std::to_string(core) + " ";
+    std::size_t at = text.rfind(label, 0) == 0 ? 0 : text.find("\n" + label);
+    if (at != 0 && at != std::string::npos) ++at;  // past the newline
+    if (at == std::string::npos) throw std::invalid_argument("/proc/stat has no \"" + label + "\" line");
+    std::istringstream fields(text.substr(at + label.size(), text.find('\n', at) - at - label.size()));
+    // user nice system idle iowait irq softirq steal [guest guest_nice: already in user/nice]
+    std::int64_t value[8] = {};
+    for (int i = 0; i < 8; ++i)
+        if (!(fields >> value[i]) || value[i] < 0)
+            throw std::invalid_argument("/proc/stat's \"" + label + "\" line has fewer than 8 counters");
+    return value[0] + value[1] + value[2] + value[5] + value[6] + value[7];
+}
+
+std::int64_t read_busy_ticks(const std::vector<int>& cores) {
+    const auto text = read_text("/proc/stat");
+    if (!text) throw std::runtime_error("cannot read /proc/stat");
+    std::int64_t ticks = 0;
+    for (int core : cores) ticks += parse_proc_stat_busy_ticks(*text, core);
+    return ticks;
+}
+
 std::optional<CpuTicks> read_cpu_ticks(pid_t pid) {
     const auto text = read_text(proc_path(pid, "stat"));
     if (!text || text->empty()) return std::nullopt;

@@ -26,6 +26,12 @@ CpuTicks parse_proc_stat_cpu(const std::string& stat_text);
 // The `Pss:` line of /proc/PID/smaps_rollup, in KiB. Throws std::invalid_argument if absent.
 double parse_smaps_rollup_pss_kib(const std::string& smaps_rollup_text);
 
+// Busy ticks of one core from /proc/stat's `cpuN` line: everything but idle and iowait
+// (user, nice, system, irq, softirq, steal). Unlike the processes' own CPU this includes the
+// kernel's work for nobody in particular: softirqs, kernel threads, exits already reaped
+// elsewhere. Throws std::invalid_argument if the core has no line.
+std::int64_t parse_proc_stat_busy_ticks(const std::string& proc_stat_text, int core);
+
 // /proc/PID/task/TID/children: space-separated pids.
 std::vector<pid_t> parse_children(const std::string& children_text);
 
@@ -38,5 +44,6 @@ std::optional<double> read_pss_kib(pid_t pid);
 std::vector<pid_t> read_children(pid_t pid);     // union over the process's threads
 std::optional<std::string> read_comm(pid_t pid);  // the executable's short name
 bool process_exists(pid_t pid);                  // zombies count as gone
+std::int64_t read_busy_ticks(const std::vector<int>& cores);  // summed over the cores
 
 }  // namespace workersim

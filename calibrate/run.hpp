@@ -40,6 +40,9 @@ struct RunMeasurement {
     double master_cpu_s = 0;
     double database_cpu_s = 0;      // PostgreSQL's processes
     double loadgen_cpu_s = 0;
+    // The server's cores' busy time (/proc/stat) over the same window: the processes' CPU
+    // above plus the kernel's work nobody is billed for; 0 = not measured.
+    double server_cores_busy_s = 0;
     double wall_s = 0;              // the load's wall-clock duration for those CPU figures
     // PSS (KiB, /proc/PID/smaps_rollup) after the load.
     double master_pss_kib = 0;

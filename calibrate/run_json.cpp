@@ -63,6 +63,7 @@ RunMeasurement measured_from(JsonReader m) {
     r.master_cpu_s = m.number("master_cpu_s", 0, kHuge);
     r.database_cpu_s = m.number("database_cpu_s", 0, kHuge);
     r.loadgen_cpu_s = m.number("loadgen_cpu_s", 0, kHuge);
+    r.server_cores_busy_s = m.number_or("server_cores_busy_s", 0, 0, kHuge);  // absent before it was measured
     r.wall_s = m.number("wall_s", 0, kHuge);
     r.master_pss_kib = m.number("master_pss_kib", 0, kMaxKib);
     r.worker_pss_kib = m.numbers("worker_pss_kib", 0, kMaxKib);
@@ -114,6 +115,7 @@ nlohmann::json to_json(const Run& run) {
           {"master_cpu_s", m.master_cpu_s},
           {"database_cpu_s", m.database_cpu_s},
           {"loadgen_cpu_s", m.loadgen_cpu_s},
+          {"server_cores_busy_s", m.server_cores_busy_s},
           {"wall_s", m.wall_s},
           {"master_pss_kib", m.master_pss_kib},
           {"worker_pss_kib", m.worker_pss_kib},

@@ -80,3 +80,19 @@ TEST_CASE("the live readers see this process and its CPU time grows") {
     CHECK(read_pss_kib(self).value_or(0) > 0);
     CHECK(process_exists(self));
 }
+
+TEST_CASE("a core's busy ticks are read from /proc/stat without idle and iowait") {
+    const std::string stat =
+        "cpu  241888 552984 241084 1040601 1412 0 4039 0 0 0\n"
+        "cpu0 120000 276000 120500 520000 700 0 2000 0 0 0\n"
+        "cpu1 121888 276984 120584 520601 712 3 2039 5 0 0\n"
+        "intr 123 0 0\n";
+    CHECK(parse_proc_stat_busy_ticks(stat, 0) == 120000 + 276000 + 120500 + 2000);
+    CHECK(parse_proc_stat_busy_ticks(stat, 1) == 121888 + 276984 + 120584 + 3 + 2039 + 5);
+}
+
+TEST_CASE("a core /proc/stat does not list is an error naming it") {
+    CHECK_THROWS_WITH(parse_proc_stat_busy_ticks("cpu  1 2 3 4 5 6 7 8\ncpu0 1 2 3 4 5 6 7 8\n", 1),
+                      Catch::Contains("cpu1"));
+    CHECK_THROWS_WITH(parse_proc_stat_busy_ticks("cpu1 1 2 3\n", 1), Catch::Contains("fewer than 8"));
+}
