@@ -33,6 +33,7 @@ struct Profile {
     std::string name = "ideal";
     Provenance provenance;
     int host_cores = 2;
+    CpuScheduler cpu_scheduler = CpuScheduler::shared_queue;  // how predictions share the cores
     // Effective cores when k are busy, k = 1..host_cores (empty = ideal). Beyond the
     // measured host, the last step's efficiency is extended.
     std::vector<double> core_capacity;

@@ -29,6 +29,7 @@ nlohmann::json to_json(const Profile& p) {
           {"runs_file", v.runs_file},
           {"notes", v.notes}}},
         {"host_cores", p.host_cores},
+        {"cpu_scheduler", p.cpu_scheduler == CpuScheduler::per_core_queues ? "per_core_queues" : "shared_queue"},
         {"core_capacity", p.core_capacity},
         {"loop_cpu_s", p.loop_cpu_s},
         {"request_cpu_s", p.request_cpu_s},
@@ -70,6 +71,9 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
         v.reject_unknown_keys();
     }
     p.host_cores = static_cast<int>(top.integer("host_cores", 1, 4096));
+    const std::string scheduler = top.string_or("cpu_scheduler", "shared_queue");
+    if (scheduler == "per_core_queues") p.cpu_scheduler = CpuScheduler::per_core_queues;
+    else if (scheduler != "shared_queue") top.fail("cpu_scheduler", "\"shared_queue\" or \"per_core_queues\"");
     p.core_capacity = top.numbers_or_empty("core_capacity", 1e-3, 4096);
     if (!p.core_capacity.empty() && p.core_capacity.size() != static_cast<std::size_t>(p.host_cores))
         top.fail("core_capacity", "one entry per core of host_cores (" + std::to_string(p.host_cores) + ")");

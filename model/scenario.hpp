@@ -25,8 +25,13 @@ struct Phase {
     Distribution duration;
 };
 
+// How the cores are shared: one processor-sharing queue for all (the textbook multi-server,
+// what MVA solves exactly) or one run queue per core with load balancing (what Linux does).
+enum class CpuScheduler { shared_queue, per_core_queues };
+
 struct Host {
     int cores = 2;
+    CpuScheduler scheduler = CpuScheduler::shared_queue;
     // core_capacity[k-1]: the cores' worth of work done per second when k cores are busy
     // (turbo, SMT and co-tenancy make it less than k). Empty means ideal: k.
     std::vector<double> core_capacity;

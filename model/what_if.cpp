@@ -71,6 +71,7 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         m << "--cpu-time-factor = " << slower << " is out of range: expected 0.01..100";
         throw std::invalid_argument(m.str());
     }
+    s.host.scheduler = profile.cpu_scheduler;
     s.host.core_capacity = profile.core_capacity.empty() ? std::vector<double>{}
                                                          : capacity_curve(profile, s.host.cores);
     s.server = q.server;

@@ -9,7 +9,7 @@
 #include "sim/accept_queue.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/latency_histogram.hpp"
-#include "sim/processor_sharing.hpp"
+#include "sim/cores.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
 
@@ -515,7 +515,7 @@ private:
     const Scenario& s_;
     SimulationOptions options_;
     std::vector<Sampler> samplers_;
-    ProcessorSharing cpu_;
+    Cores cpu_;
     AcceptQueue queue_;
     EventQueue events_;
     Rng arrivals_rng_, service_rng_, master_rng_;

@@ -76,3 +76,17 @@ TEST_CASE("a profile keeps its host speed probe through JSON, and older profiles
     older.erase("host_probe_ns");
     CHECK(profile_from_json(older, "x").host_probe_ns == 0);
 }
+
+TEST_CASE("a profile's CPU scheduler reaches the scenario and survives JSON; unknown names are refused") {
+    Profile p = measured_host();
+    p.cpu_scheduler = CpuScheduler::per_core_queues;
+    const Profile back = profile_from_json(to_json(p), "x");
+    CHECK(back.cpu_scheduler == CpuScheduler::per_core_queues);
+    CHECK(build_scenario(back, half_io_half_cpu()).host.scheduler == CpuScheduler::per_core_queues);
+    nlohmann::json older = to_json(p);
+    older.erase("cpu_scheduler");
+    CHECK(profile_from_json(older, "x").cpu_scheduler == CpuScheduler::shared_queue);
+    nlohmann::json wrong = to_json(p);
+    wrong["cpu_scheduler"] = "cfs";
+    CHECK_THROWS_WITH(profile_from_json(wrong, "x"), Catch::Contains("per_core_queues"));
+}
