@@ -105,6 +105,14 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
 
 Harness::~Harness() = default;
 
+double Harness::probe_host_ns() const {
+    SpeedProbeOptions probe;
+    probe.server_dir = options_.server_dir;
+    probe.session_nice = options_.session_nice;
+    probe.temp_root = options_.temp_root;
+    return probe_cores_ns(probe, last_cores(1));
+}
+
 Run Harness::run(const RunConfig& config) {
     if (const std::string problem = check_runnable(config); !problem.empty())
         throw std::invalid_argument("run " + config.id + ": " + problem);

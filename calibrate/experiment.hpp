@@ -47,6 +47,9 @@ public:
 
     const PostgresCluster& database() const { return *database_; }
 
+    // The host's speed now on its last core (calibrate/speed_probe.hpp), as runs record it.
+    double probe_host_ns() const;
+
 private:
     HarnessOptions options_;
     EmergencyStop emergency_stop_;  // before any child exists, destroyed after all of them

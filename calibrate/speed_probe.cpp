@@ -52,6 +52,11 @@ double probe_loop_ns(const SpeedProbeOptions& options) {
     }
 }
 
+bool steady_host(double before_ns, double after_ns, double usual_ns, double tolerance) {
+    auto near = [&](double ns) { return std::abs(ns - usual_ns) <= tolerance * usual_ns; };
+    return near(before_ns) && near(after_ns);
+}
+
 double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores) {
     if (cores.empty()) throw std::invalid_argument("speed probe: no cores to probe");
     double sum_ns = 0;

@@ -29,6 +29,11 @@ double probe_loop_ns(const SpeedProbeOptions& options);
 // the other (a 2-core run ran 35% slower while the last core alone probed as usual).
 double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores);
 
+// Whether the host kept its usual speed through a run: both probes within `tolerance`
+// (relative) of `usual_ns`. A run that fails this was measured in one of the host's slow
+// spells, which can start and end within the run where the probes cannot follow them.
+bool steady_host(double probe_before_ns, double probe_after_ns, double usual_ns, double tolerance = 0.10);
+
 // Reads the probe's output ("39.139\n"); throws std::invalid_argument unless it is one
 // positive number.
 double parse_probe_output(const std::string& text);

@@ -5,7 +5,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include "calibrate/fitter.hpp"
 #include "calibrate/plan.hpp"
 #include "calibrate/runs_file.hpp"
+#include "calibrate/speed_probe.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
@@ -143,6 +146,16 @@ void raise_priority(std::ostream& log) {
                "will slow the server down\n";
 }
 
+// A run measured in a slow spell is made again up to this many times in all; the last is kept
+// whatever the host did (its probes still say at what speed it ran).
+constexpr int kAttemptsPerRun = 3;
+
+double median_of(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    const std::size_t n = values.size();
+    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+}
+
 }  // namespace
 
 int calibrate_command(int argc, const char* const* argv) {
@@ -211,7 +224,7 @@ int calibrate_command(int argc, const char* const* argv) {
         throw UsageError("--runs " + runs_path + ": no such file to fit (--only-fit runs no experiments)");
     }
 
-    std::size_t failed = 0;
+    std::size_t failed = 0, repeated = 0;
     if (!only_fit) {
         const std::vector<RunConfig> todo = remaining_runs(make_plan(kind), runs);
         std::cerr << "workersim calibrate: plan " << plan_name(kind) << ", " << runs.size() << " runs in " << runs_path
@@ -224,6 +237,13 @@ int calibrate_command(int argc, const char* const* argv) {
             const auto started = std::chrono::steady_clock::now();
             const double nominal_total_s = nominal_duration_s(todo);
             double nominal_done_s = 0;
+            // The host's usual speed: the median of every probe so far. A run measured in a
+            // slow spell is kept aside (runs file + ".unsteady") and made again after a pause.
+            std::vector<double> probes_seen;
+            for (const Run& r : runs)
+                for (double ns : {r.measured.probe_before_ns, r.measured.probe_after_ns})
+                    if (ns > 0) probes_seen.push_back(ns);
+            for (int k = 0; probes_seen.size() < 3 && k < 3; ++k) probes_seen.push_back(harness.probe_host_ns());
             for (std::size_t i = 0; i < todo.size(); ++i) {
                 const double elapsed_s =
                     std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -231,9 +251,25 @@ int calibrate_command(int argc, const char* const* argv) {
                 const double pace = nominal_done_s > 0 ? elapsed_s / nominal_done_s : 1.0;
                 if (terminal) draw_progress(i, todo.size(), elapsed_s, pace * (nominal_total_s - nominal_done_s), todo[i].id);
                 try {
-                    const Run run = harness.run(todo[i]);
-                    append_run(runs_path, run);
-                    runs.push_back(run);
+                    for (int attempt = 1;; ++attempt) {
+                        const Run run = harness.run(todo[i]);
+                        const double usual_ns = median_of(probes_seen);
+                        probes_seen.push_back(run.measured.probe_before_ns);
+                        probes_seen.push_back(run.measured.probe_after_ns);
+                        if (attempt == kAttemptsPerRun ||
+                            steady_host(run.measured.probe_before_ns, run.measured.probe_after_ns, usual_ns)) {
+                            append_run(runs_path, run);
+                            runs.push_back(run);
+                            break;
+                        }
+                        append_run(runs_path + ".unsteady", run);
+                        ++repeated;
+                        std::cerr << (terminal ? "\n" : "") << "workersim calibrate: run " << todo[i].id
+                                  << ": the host ran off its usual speed (" << run.measured.probe_before_ns << " -> "
+                                  << run.measured.probe_after_ns << " ns/iteration, usually " << usual_ns
+                                  << "); kept in " << runs_path << ".unsteady, running it again\n";
+                        std::this_thread::sleep_for(std::chrono::seconds(15));
+                    }
                 } catch (const std::runtime_error& e) {
                     ++failed;
                     std::cerr << (terminal ? "\n" : "") << "workersim calibrate: run " << todo[i].id
@@ -266,6 +302,8 @@ int calibrate_command(int argc, const char* const* argv) {
     }
     print_fit_report(std::cout, profile, runs.size());
     std::cout << "profile written to " << out_path << "\n";
+    if (repeated > 0)
+        std::cerr << "workersim calibrate: " << repeated << " run(s) made again after a slow spell of the host\n";
     if (failed > 0) {
         std::cerr << "workersim calibrate: " << failed << " run(s) failed; re-run to retry them\n";
         return 1;

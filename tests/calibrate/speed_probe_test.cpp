@@ -15,3 +15,10 @@ TEST_CASE("anything but one positive number from the speed probe is rejected, qu
         CHECK_THROWS_WITH(parse_probe_output(text), Catch::Contains("speed probe printed"));
     }
 }
+
+TEST_CASE("a run is on a steady host only if both its probes are near the usual speed") {
+    CHECK(steady_host(41.0, 43.5, 42.0));
+    CHECK_FALSE(steady_host(41.0, 52.0, 42.0));  // a slow spell began during the run
+    CHECK_FALSE(steady_host(58.0, 57.0, 42.0));  // and lasted through it
+    CHECK(steady_host(58.0, 57.0, 42.0, 0.5));
+}
