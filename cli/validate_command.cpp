@@ -117,7 +117,7 @@ int validate_command(int argc, const char* const* argv) {
         ("runs", po::value<std::string>(), "the runs file (JSON lines) from `workersim calibrate` (required)")
         ("holdout-only", "only the runs held out of the fit: an out-of-sample check")
         ("ignore-host-speed", "predict every run at the profile's host speed, ignoring the speed probes the runs and the profile carry")
-        ("seeds", po::value<std::string>(), "simulations averaged per run, 1..100 (default 4)")
+        ("seeds", po::value<std::string>(), "simulations averaged per run, 1..100 (default 16)")
         ("json", "print one JSON object instead of the table");
     po::options_description all;
     all.add(general).add(profile_options());
