@@ -11,13 +11,12 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
 
 #include "calibrate/emergency_stop.hpp"
+#include "calibrate/text_file.hpp"
 
 extern char** environ;
 
@@ -230,15 +229,13 @@ void run_to_completion(ChildSpec spec, std::chrono::milliseconds timeout) {
         result = child.wait_for(timeout);
         if (!result) child.stop(std::chrono::seconds(1));
     }
-    std::ifstream err_file(path);
-    std::stringstream err_text;
-    err_text << err_file.rdbuf();
+    const std::string err_text = read_text_file(path);
     unlink(path);
     if (!result)
         throw std::runtime_error("`" + command + "` did not finish within " + std::to_string(timeout.count()) +
-                                 " ms; stderr: " + err_text.str());
+                                 " ms; stderr: " + err_text);
     if (result->exit_code != 0)
-        throw std::runtime_error("`" + command + "` failed (" + describe(*result) + "); stderr: " + err_text.str());
+        throw std::runtime_error("`" + command + "` failed (" + describe(*result) + "); stderr: " + err_text);
 }
 
 }  // namespace workersim

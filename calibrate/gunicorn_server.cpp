@@ -1,12 +1,12 @@
 #include "calibrate/gunicorn_server.hpp"
 
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
 #include "calibrate/loopback_http.hpp"
 #include "calibrate/proc_stats.hpp"
+#include "calibrate/text_file.hpp"
 
 namespace workersim {
 
@@ -14,13 +14,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::string format_seconds(double s) {
     std::ostringstream text;
@@ -70,7 +63,7 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
     // Boot: every worker forked and past load_wsgi (the hook's line).
     for (;;) {
         if (master_->poll()) fail("exited while booting (" + describe(*master_->exit()) + ")");
-        if (count_ready_workers(read_file(spec.stderr_path)) >= options.workers &&
+        if (count_ready_workers(read_text_file(spec.stderr_path)) >= options.workers &&
             static_cast<int>(worker_pids().size()) >= options.workers)
             break;
         if (Clock::now() > deadline) fail("did not boot " + std::to_string(options.workers) + " workers in time");
@@ -88,12 +81,12 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
         for (auto at = log.find(marker); at != std::string::npos; at = log.find(marker, at + 1)) ++n;
         return n;
     };
-    const bool killed_by_timeout = !status && count_lines(read_file(spec.stderr_path), "WORKER TIMEOUT") > 0;
+    const bool killed_by_timeout = !status && count_lines(read_text_file(spec.stderr_path), "WORKER TIMEOUT") > 0;
     if (status != 204 && !killed_by_timeout)
         fail("answered the probe request with " + (status ? std::to_string(*status) : std::string("no response")) +
              " instead of 204");
     while (killed_by_timeout) {
-        const std::string log = read_file(spec.stderr_path);
+        const std::string log = read_text_file(spec.stderr_path);
         if (count_ready_workers(log) >= options.workers + count_lines(log, "WORKER TIMEOUT")) break;
         if (Clock::now() > deadline + std::chrono::seconds(10)) fail("did not replace the worker its timeout killed");
         std::this_thread::sleep_for(5ms);
@@ -112,7 +105,7 @@ void GunicornServer::stop() {
 std::vector<pid_t> GunicornServer::worker_pids() const { return read_children(master_->pid()); }
 
 std::string GunicornServer::log_tail(std::size_t max_chars) const {
-    const std::string text = read_file(directory_->file("gunicorn.log"));
+    const std::string text = read_text_file(directory_->file("gunicorn.log"));
     return text.size() > max_chars ? text.substr(text.size() - max_chars) : text;
 }
 

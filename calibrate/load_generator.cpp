@@ -2,26 +2,19 @@
 
 #include <algorithm>
 #include <ctime>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
 
 #include "calibrate/child_process.hpp"
 #include "calibrate/temp_directory.hpp"
+#include "calibrate/text_file.hpp"
 
 namespace workersim {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string read_file(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::vector<std::string> split(const std::string& line, char separator) {
     std::vector<std::string> fields;
@@ -179,13 +172,13 @@ std::string run_tool(ChildSpec spec, std::chrono::milliseconds limit, const std:
     if (!exit) {
         tool.stop(std::chrono::seconds(1));
         throw std::runtime_error(spec.argv.front() + " did not finish within " + std::to_string(limit.count() / 1000) +
-                                 " s; stderr: " + read_file(spec.stderr_path));
+                                 " s; stderr: " + read_text_file(spec.stderr_path));
     }
     if (exit->exit_code != 0)
         throw std::runtime_error(spec.argv.front() + " failed (" + describe(*exit) +
-                                 "); stderr: " + read_file(spec.stderr_path));
+                                 "); stderr: " + read_text_file(spec.stderr_path));
     outcome.cpu_s = exit->cpu_s;
-    return read_file(spec.stdout_path);
+    return read_text_file(spec.stdout_path);
 }
 
 }  // namespace

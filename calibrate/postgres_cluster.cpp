@@ -4,14 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
 
 #include "calibrate/loopback_http.hpp"
 #include "calibrate/proc_stats.hpp"
+#include "calibrate/text_file.hpp"
 
 namespace workersim {
 
@@ -20,10 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string tail_of_file(const std::string& path, std::size_t max_chars = 2000) {
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string all = text.str();
+    const std::string all = read_text_file(path);
     return all.size() > max_chars ? all.substr(all.size() - max_chars) : all;
 }
 

@@ -2,12 +2,12 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "calibrate/child_process.hpp"
 #include "calibrate/temp_directory.hpp"
+#include "calibrate/text_file.hpp"
 
 namespace workersim {
 
@@ -35,18 +35,12 @@ double probe_loop_ns(const SpeedProbeOptions& options) {
         exit = child.wait_for(std::chrono::seconds(30));
         if (!exit) child.stop(std::chrono::seconds(1));
     }
-    auto read = [](const std::string& path) {
-        std::ifstream in(path);
-        std::stringstream text;
-        text << in.rdbuf();
-        return text.str();
-    };
     if (!exit || exit->exit_code != 0)
         throw std::runtime_error("speed probe " + spec.argv[1] + " failed (" +
                                  (exit ? describe(*exit) : std::string("did not finish in 30 s")) +
-                                 "): " + read(spec.stderr_path));
+                                 "): " + read_text_file(spec.stderr_path));
     try {
-        return parse_probe_output(read(spec.stdout_path));
+        return parse_probe_output(read_text_file(spec.stdout_path));
     } catch (const std::invalid_argument& e) {
         throw std::runtime_error(e.what());
     }
