@@ -9,6 +9,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "calibrate/median.hpp"
+
 namespace workersim {
 
 namespace {
@@ -77,12 +79,6 @@ struct FitRun {
     RunMeasurement measured;
     double slowdown = 1;  // this run's probe / the reference probe
 };
-
-double median(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
 
 double cpu_frac(const RunConfig& c) { return c.cpu_pct / 100; }
 double io_frac(const RunConfig& c) { return c.io_pct / 100; }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "calibrate/child_process.hpp"
+#include "calibrate/median.hpp"
 #include "calibrate/temp_directory.hpp"
 #include "calibrate/text_file.hpp"
 
@@ -45,6 +46,8 @@ double probe_loop_ns(const SpeedProbeOptions& options) {
         throw std::runtime_error(e.what());
     }
 }
+
+double usual_probe_ns(const std::vector<double>& probes_ns) { return median(probes_ns); }
 
 bool steady_host(double before_ns, double after_ns, double usual_ns, double tolerance) {
     auto near = [&](double ns) { return std::abs(ns - usual_ns) <= tolerance * usual_ns; };

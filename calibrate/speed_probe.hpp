@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "calibrate/cpu_affinity.hpp"
 
@@ -28,6 +29,10 @@ double probe_loop_ns(const SpeedProbeOptions& options);
 // The mean over `cores`, each probed alone in turn: a co-tenant can slow one vCPU and not
 // the other (a 2-core run ran 35% slower while the last core alone probed as usual).
 double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores);
+
+// The host's usual speed from every probe seen so far: their median, so that the slow spells
+// (a minority of the time) do not move it.
+double usual_probe_ns(const std::vector<double>& probes_ns);
 
 // Whether the host kept its usual speed through a run: both probes within `tolerance`
 // (relative) of `usual_ns`. A run that fails this was measured in one of the host's slow

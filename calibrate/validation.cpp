@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "calibrate/median.hpp"
 #include "model/what_if.hpp"
 #include "sim/simulator.hpp"
 
@@ -94,12 +95,6 @@ std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs
                                to.predicted[throughput] / from.predicted[throughput]});
             }
     return out;
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <cstdio>
@@ -150,12 +149,6 @@ void raise_priority(std::ostream& log) {
 // whatever the host did (its probes still say at what speed it ran).
 constexpr int kAttemptsPerRun = 3;
 
-double median_of(std::vector<double> values) {
-    std::sort(values.begin(), values.end());
-    const std::size_t n = values.size();
-    return n % 2 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-}
-
 }  // namespace
 
 int calibrate_command(int argc, const char* const* argv) {
@@ -237,8 +230,8 @@ int calibrate_command(int argc, const char* const* argv) {
             const auto started = std::chrono::steady_clock::now();
             const double nominal_total_s = nominal_duration_s(todo);
             double nominal_done_s = 0;
-            // The host's usual speed: the median of every probe so far. A run measured in a
-            // slow spell is kept aside (runs file + ".unsteady") and made again after a pause.
+            // A run measured in a slow spell of the host is kept aside (runs file + ".unsteady")
+            // and made again after a pause.
             std::vector<double> probes_seen;
             for (const Run& r : runs)
                 for (double ns : {r.measured.probe_before_ns, r.measured.probe_after_ns})
@@ -253,7 +246,7 @@ int calibrate_command(int argc, const char* const* argv) {
                 try {
                     for (int attempt = 1;; ++attempt) {
                         const Run run = harness.run(todo[i]);
-                        const double usual_ns = median_of(probes_seen);
+                        const double usual_ns = usual_probe_ns(probes_seen);
                         probes_seen.push_back(run.measured.probe_before_ns);
                         probes_seen.push_back(run.measured.probe_after_ns);
                         if (attempt == kAttemptsPerRun ||

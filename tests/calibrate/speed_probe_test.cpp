@@ -22,3 +22,8 @@ TEST_CASE("a run is on a steady host only if both its probes are near the usual 
     CHECK_FALSE(steady_host(58.0, 57.0, 42.0));  // and lasted through it
     CHECK(steady_host(58.0, 57.0, 42.0, 0.5));
 }
+
+TEST_CASE("the host's usual speed is not moved by a minority of slow probes") {
+    CHECK(usual_probe_ns({41.0, 42.0, 58.0, 41.5, 60.0}) == 42.0);
+    CHECK(usual_probe_ns({41.0, 43.0}) == 42.0);
+}
