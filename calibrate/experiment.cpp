@@ -105,12 +105,14 @@ Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
 
 Harness::~Harness() = default;
 
-double Harness::probe_host_ns() const {
+double Harness::probe_host_ns() const { return probe_ns(last_cores(1)); }
+
+double Harness::probe_ns(const CoreList& cores) const {
     SpeedProbeOptions probe;
     probe.server_dir = options_.server_dir;
     probe.session_nice = options_.session_nice;
     probe.temp_root = options_.temp_root;
-    return probe_cores_ns(probe, last_cores(1));
+    return probe_cores_ns(probe, cores);
 }
 
 Run Harness::run(const RunConfig& config) {
@@ -149,26 +151,24 @@ Run Harness::run(const RunConfig& config) {
 
     // The host's speed on the server's cores, with the server idle, just before and just
     // after the load: the run says at what speed it was measured.
-    SpeedProbeOptions probe;
-    probe.server_dir = options_.server_dir;
-    probe.session_nice = options_.session_nice;
-    probe.temp_root = options_.temp_root;
-    m.probe_before_ns = probe_cores_ns(probe, server_cores);
+    m.probe_before_ns = probe_ns(server_cores);
 
     const ServerCpu server_before = read_server_cpu(server);
     const double database_before_s = database_->cpu_s();
     const std::int64_t busy_before = read_busy_ticks(server_cores);
 
+    LoadProcess load_process;
+    load_process.cores = loadgen_cores;
+    load_process.limit = load_limit(config);
+    load_process.temp_root = options_.temp_root;
+    load_process.session_nice = options_.session_nice;
     LatencySummary latency;
     if (config.load == LoadKind::closed) {
         ClosedLoad load;
         load.url = server.url();
         load.clients = config.clients;
         load.requests = config.requests;
-        load.cores = loadgen_cores;
-        load.limit = load_limit(config);
-        load.temp_root = options_.temp_root;
-        load.session_nice = options_.session_nice;
+        load.process = load_process;
         const ClosedLoadOutcome outcome = run_hey(load);
         m.started_at = outcome.started_at;
         m.loadgen_cpu_s = outcome.cpu_s;
@@ -189,10 +189,7 @@ Run Harness::run(const RunConfig& config) {
         load.port = server.port();
         load.rate_per_s = config.rate_per_s;
         load.requests = config.requests;
-        load.cores = loadgen_cores;
-        load.limit = load_limit(config);
-        load.temp_root = options_.temp_root;
-        load.session_nice = options_.session_nice;
+        load.process = load_process;
         const OpenLoadOutcome outcome = run_httperf(load);
         const HttperfReport& r = outcome.report;
         m.started_at = outcome.started_at;
@@ -227,7 +224,7 @@ Run Harness::run(const RunConfig& config) {
     if (const auto pss = read_pss_kib(server.master_pid())) m.master_pss_kib = *pss;
     for (pid_t worker : server.worker_pids())
         if (const auto pss = read_pss_kib(worker)) m.worker_pss_kib.push_back(*pss);
-    m.probe_after_ns = probe_cores_ns(probe, server_cores);
+    m.probe_after_ns = probe_ns(server_cores);
 
     server.stop();
     if (log)

@@ -9,6 +9,7 @@
 #include <ostream>
 #include <string>
 
+#include "calibrate/cpu_affinity.hpp"
 #include "calibrate/emergency_stop.hpp"
 #include "calibrate/postgres_cluster.hpp"
 #include "calibrate/run.hpp"
@@ -51,6 +52,8 @@ public:
     double probe_host_ns() const;
 
 private:
+    double probe_ns(const CoreList& cores) const;  // the speed probe on these cores
+
     HarnessOptions options_;
     EmergencyStop emergency_stop_;  // before any child exists, destroyed after all of them
     std::unique_ptr<PostgresCluster> database_;

@@ -159,9 +159,11 @@ HttperfReport parse_httperf_report(const std::string& text) {
 namespace {
 
 // Runs the tool to completion, its stdout captured; fills the common outcome fields.
-std::string run_tool(ChildSpec spec, std::chrono::milliseconds limit, const std::string& temp_root,
-                     LoadOutcome& outcome) {
-    TempDirectory directory("workersim-load", temp_root);
+std::string run_tool(ChildSpec spec, const LoadProcess& process, LoadOutcome& outcome) {
+    const std::chrono::milliseconds limit = process.limit;
+    spec.cores = process.cores;
+    spec.session_nice = process.session_nice;
+    TempDirectory directory("workersim-load", process.temp_root);
     spec.stdout_path = directory.file("stdout");
     spec.stderr_path = directory.file("stderr");
     outcome.started_at = utc_now_iso8601();
@@ -191,10 +193,8 @@ ClosedLoadOutcome run_hey(const ClosedLoad& load) {
     // As in the seed article, plus CSV output: -t 0 disables hey's 20 s client timeout.
     spec.argv = {"hey", "-n", std::to_string(load.requests), "-c", std::to_string(load.clients), "-t", "0", "-o", "csv",
                  load.url};
-    spec.cores = load.cores;
-    spec.session_nice = load.session_nice;
     ClosedLoadOutcome outcome;
-    const std::string csv = run_tool(spec, load.limit, load.temp_root, outcome);
+    const std::string csv = run_tool(spec, load.process, outcome);
     outcome.records = parse_hey_csv(csv);
     outcome.issued = (load.requests / load.clients) * load.clients;
     return outcome;
@@ -210,10 +210,8 @@ OpenLoadOutcome run_httperf(const OpenLoad& load) {
     ChildSpec spec;
     spec.argv = {"httperf", "--server", "127.0.0.1", "--port", std::to_string(load.port), "--uri", "/",
                  "--num-conns", std::to_string(load.requests), "--num-calls", "1", "--period=" + period.str()};
-    spec.cores = load.cores;
-    spec.session_nice = load.session_nice;
     OpenLoadOutcome outcome;
-    outcome.report = parse_httperf_report(run_tool(spec, load.limit, load.temp_root, outcome));
+    outcome.report = parse_httperf_report(run_tool(spec, load.process, outcome));
     return outcome;
 }
 

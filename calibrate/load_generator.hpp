@@ -42,24 +42,26 @@ struct HttperfReport {
 // Throws std::invalid_argument naming the missing line.
 HttperfReport parse_httperf_report(const std::string& report_text);
 
-struct ClosedLoad {
-    std::string url;
-    int clients = 1;
-    std::int64_t requests = 1;
+// Where and how long the load generator's process runs, whichever tool it is.
+struct LoadProcess {
     CoreList cores;  // empty: inherit
     std::chrono::milliseconds limit{600000};
     std::string temp_root;
     std::optional<int> session_nice;  // see ChildSpec::session_nice
 };
 
+struct ClosedLoad {
+    std::string url;
+    int clients = 1;
+    std::int64_t requests = 1;
+    LoadProcess process;
+};
+
 struct OpenLoad {
     int port = 0;
     double rate_per_s = 1;
     std::int64_t requests = 1;
-    CoreList cores;
-    std::chrono::milliseconds limit{600000};
-    std::string temp_root;
-    std::optional<int> session_nice;  // see ChildSpec::session_nice
+    LoadProcess process;
 };
 
 struct LoadOutcome {
