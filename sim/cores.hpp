@@ -4,6 +4,7 @@
 // scenario's Host says.
 
 #include <cstdint>
+#include <variant>
 
 #include "model/scenario.hpp"
 #include "sim/processor_sharing.hpp"
@@ -13,31 +14,38 @@ namespace workersim {
 
 class Cores {
 public:
-    explicit Cores(const Host& host)
-        : per_core_(host.scheduler == CpuScheduler::per_core_queues), shared_(host), per_core_queues_(host) {}
+    explicit Cores(const Host& host) : engine_(make(host)) {}
 
     void add(double now_s, std::uint32_t job, double work_s) {
-        per_core_ ? per_core_queues_.add(now_s, job, work_s) : shared_.add(now_s, job, work_s);
+        std::visit([&](auto& e) { e.add(now_s, job, work_s); }, engine_);
     }
     void remove(double now_s, std::uint32_t job) {
-        per_core_ ? per_core_queues_.remove(now_s, job) : shared_.remove(now_s, job);
+        std::visit([&](auto& e) { e.remove(now_s, job); }, engine_);
     }
     bool contains(std::uint32_t job) const {
-        return per_core_ ? per_core_queues_.contains(job) : shared_.contains(job);
+        return std::visit([&](const auto& e) { return e.contains(job); }, engine_);
     }
     double next_completion_s() const {
-        return per_core_ ? per_core_queues_.next_completion_s() : shared_.next_completion_s();
+        return std::visit([](const auto& e) { return e.next_completion_s(); }, engine_);
     }
-    std::uint32_t pop_completed() { return per_core_ ? per_core_queues_.pop_completed() : shared_.pop_completed(); }
-    int runnable() const { return per_core_ ? per_core_queues_.runnable() : shared_.runnable(); }
+    std::uint32_t pop_completed() {
+        return std::visit([](auto& e) { return e.pop_completed(); }, engine_);
+    }
+    int runnable() const {
+        return std::visit([](const auto& e) { return e.runnable(); }, engine_);
+    }
     double occupied_core_s(double now_s) const {
-        return per_core_ ? per_core_queues_.occupied_core_s(now_s) : shared_.occupied_core_s(now_s);
+        return std::visit([&](const auto& e) { return e.occupied_core_s(now_s); }, engine_);
     }
 
 private:
-    bool per_core_;
-    ProcessorSharing shared_;
-    RunQueues per_core_queues_;
+    using Engine = std::variant<ProcessorSharing, RunQueues>;
+    static Engine make(const Host& host) {
+        if (host.scheduler == CpuScheduler::per_core_queues) return Engine(std::in_place_type<RunQueues>, host);
+        return Engine(std::in_place_type<ProcessorSharing>, host);
+    }
+
+    Engine engine_;
 };
 
 }  // namespace workersim
