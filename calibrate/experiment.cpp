@@ -70,9 +70,10 @@ std::string check_runnable(const RunConfig& c) {
     if (c.workers < 1) return "workers = " + std::to_string(c.workers) + ": expected >= 1";
     if (c.cores < 1 || c.cores > host)
         return "cores = " + std::to_string(c.cores) + ": expected 1.." + std::to_string(host) + " (this host)";
-    if (c.io_pct < 0 || c.cpu_pct < 0 || std::abs(c.io_pct + c.cpu_pct - 100) > 1e-9)
+    // The article's app reads its percentages with int() (calibrate/server/app.py).
+    if (c.io_pct < 0 || c.cpu_pct < 0 || c.io_pct + c.cpu_pct != 100 || c.io_pct != std::floor(c.io_pct))
         return "io_pct = " + number_text(c.io_pct) + ", cpu_pct = " + number_text(c.cpu_pct) +
-               ": expected non-negative percentages summing to 100";
+               ": expected whole, non-negative percentages summing to 100";
     if (!(c.unit_s > 0)) return "unit_s = " + number_text(c.unit_s) + ": expected > 0";
     if (!(c.timeout_s > 0)) return "timeout_s = " + number_text(c.timeout_s) + ": expected > 0";
     if (c.backlog < 1) return "backlog = " + std::to_string(c.backlog) + ": expected >= 1";

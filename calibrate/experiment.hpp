@@ -21,7 +21,7 @@ struct HarnessOptions {
     std::optional<ExistingDatabase> database; // else a private PostgreSQL 15 cluster
     std::ostream* log = nullptr;              // progress lines, if wanted
     std::string temp_root;                    // where temp directories go; empty: /tmp
-    std::string gunicorn = "gunicorn";        // Debian's, on /usr/bin/python3
+    std::string gunicorn = "/usr/bin/gunicorn"; // Debian's, on /usr/bin/python3, whatever PATH says
     std::string postgres_bin_dir = "/usr/lib/postgresql/15/bin";
     // PostgreSQL, Gunicorn and the load generator each run in a session of their own with
     // this autogroup nice (ChildSpec::session_nice): on this shared 2-core host, other

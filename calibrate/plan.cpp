@@ -11,10 +11,10 @@ namespace workersim {
 namespace {
 
 // Nominal costs for sizing only, from a quick calibration on this host (2 vCPU AMD EPYC,
-// PostgreSQL 15): the 5,000,000-iteration loop takes 0.18 s of CPU, a new PostgreSQL
-// connection about 45 ms of backend CPU and 30 ms more of wall time; two busy cores do about
-// 1.4 cores' work.
-constexpr double kLoopCpuS = 0.185;
+// PostgreSQL 15): the article's 5,000,000-iteration loop takes about 0.35 s of CPU, a new
+// PostgreSQL connection about 45 ms of backend CPU and 30 ms more of wall time; two busy
+// cores do about 1.4 cores' work.
+constexpr double kLoopCpuS = 0.35;
 constexpr double kRequestCpuS = 0.001;
 constexpr double kDbCpuS = 0.045;
 constexpr double kDbConnectS = 0.03;

@@ -1,7 +1,8 @@
 #pragma once
-// The database behind the app's IO phase: a private throwaway PostgreSQL 15 cluster (initdb
-// into a temp directory, trust auth on 127.0.0.1, a free port), stopped and deleted by the
-// destructor; or an existing server we only point the app at.
+// The database behind the app's IO phase: a private PostgreSQL 15 cluster that authenticates
+// like a stock one (initdb into a temp directory, scram-sha-256 password over TCP on
+// 127.0.0.1, a free port, durability at its defaults), stopped and deleted by the destructor;
+// or an existing server we only point the app at (--pg-dsn).
 
 #include <sys/types.h>
 
@@ -20,13 +21,20 @@ struct ExistingDatabase {
     std::string host = "127.0.0.1";
     int port = 5432;
     std::string user = "postgres";
-    std::string password;
+    std::string password = "password";  // the article's
     std::string dbname = "postgres";
 };
+
+// Reads a libpq keyword/value connection string ("host=127.0.0.1 port=5432 user=postgres
+// password=password dbname=postgres"; values may be single-quoted); keys left out keep the
+// article's values. Throws std::invalid_argument naming the bad key or value and what is
+// accepted.
+ExistingDatabase parse_pg_dsn(const std::string& dsn);
 
 struct PostgresOptions {
     std::string bin_dir = "/usr/lib/postgresql/15/bin";
     std::string run_as_user = "postgres";  // used only when we are root
+    std::string password = "password";     // the postgres user's, as the article's app logs in
     int max_connections = 200;             // each in-flight IO request holds a connection
     std::string temp_root;                 // where the data directory goes; empty: /tmp
     std::optional<int> session_nice;       // see ChildSpec::session_nice

@@ -68,13 +68,14 @@ std::string utc_now() {
     return text;
 }
 
-Provenance collect_provenance(const std::string& runs_file, const std::string& postgres_bin_dir) {
+Provenance collect_provenance(const std::string& runs_file, const std::string& gunicorn,
+                              const std::string& postgres_bin_dir) {
     Provenance p;
     p.date = utc_now();
     p.cpu_model = cpu_model();
     utsname u{};
     if (::uname(&u) == 0) p.kernel = std::string(u.sysname) + " " + u.release;
-    p.gunicorn_version = first_line_of("gunicorn --version");
+    p.gunicorn_version = first_line_of(gunicorn + " --version");
     p.python_version = first_line_of("/usr/bin/python3 --version");
     p.postgresql_version = first_line_of(postgres_bin_dir + "/postgres --version");
     // hey has no --version flag: ask the package manager.
@@ -162,13 +163,9 @@ int calibrate_command(int argc, const char* const* argv) {
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")
         ("only-fit", "run no experiments: fit the runs file as it is")
         ("server-dir", po::value<std::string>(), "the reference app's directory (app.py, gunicorn_hooks.py)");
-    po::options_description database("Database (default: a private throwaway PostgreSQL 15 cluster)");
+    po::options_description database("Database (default: a private PostgreSQL 15 cluster, scram-sha-256 like a stock one)");
     database.add_options()
-        ("db-host", po::value<std::string>(), "an existing PostgreSQL server to use instead (its CPU is then not measured)")
-        ("db-port", po::value<std::string>(), "its port, 1..65535 (default 5432)")
-        ("db-user", po::value<std::string>(), "its user (default postgres)")
-        ("db-password", po::value<std::string>(), "its password (default none)")
-        ("db-name", po::value<std::string>(), "its database (default postgres)");
+        ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead, as a libpq string, e.g. \"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\" (Debian's own cluster); its CPU is then not measured");
     po::options_description all;
     all.add(general).add(database);
     const po::variables_map vm = parse_command_line(argc, argv, all);
@@ -194,17 +191,12 @@ int calibrate_command(int argc, const char* const* argv) {
     harness_options.server_dir = vm.count("server-dir") ? text_of(vm, "server-dir") : WORKERSIM_SERVER_DIR;
     if (!only_fit && !std::filesystem::exists(harness_options.server_dir + "/app.py"))
         throw UsageError("--server-dir " + harness_options.server_dir + ": no app.py there (give calibrate/server)");
-    const bool any_db_flag = vm.count("db-port") || vm.count("db-user") || vm.count("db-password") || vm.count("db-name");
-    if (any_db_flag && !vm.count("db-host"))
-        throw UsageError("--db-port/--db-user/--db-password/--db-name need --db-host (else a private cluster is used)");
-    if (vm.count("db-host")) {
-        ExistingDatabase db;
-        db.host = text_of(vm, "db-host");
-        if (vm.count("db-port")) db.port = static_cast<int>(parse_integer("--db-port", text_of(vm, "db-port"), 1, 65535));
-        if (vm.count("db-user")) db.user = text_of(vm, "db-user");
-        if (vm.count("db-password")) db.password = text_of(vm, "db-password");
-        if (vm.count("db-name")) db.dbname = text_of(vm, "db-name");
-        harness_options.database = db;
+    if (vm.count("pg-dsn")) {
+        try {
+            harness_options.database = parse_pg_dsn(text_of(vm, "pg-dsn"));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
     }
 
     std::vector<Run> runs;
@@ -284,7 +276,7 @@ int calibrate_command(int argc, const char* const* argv) {
         return failed > 0 ? 1 : 0;
     }
     FitOptions fit_options;
-    fit_options.provenance = collect_provenance(runs_path, harness_options.postgres_bin_dir);
+    fit_options.provenance = collect_provenance(runs_path, harness_options.gunicorn, harness_options.postgres_bin_dir);
     fit_options.name = "calibrated-" + std::string(plan_name(kind));
     const Profile profile = fit_profile(runs, fit_options);
     {
