@@ -14,6 +14,7 @@
 #include "calibrate/load_generator.hpp"
 #include "calibrate/proc_stats.hpp"
 #include "calibrate/speed_probe.hpp"
+#include "calibrate/temp_directory.hpp"
 
 namespace workersim {
 
@@ -90,6 +91,8 @@ std::string check_runnable(const RunConfig& c) {
 }
 
 Harness::Harness(HarnessOptions options) : options_(std::move(options)) {
+    if (const int removed = remove_abandoned_temp_directories(options_.temp_root); removed > 0 && options_.log)
+        *options_.log << "removed " << removed << " temporary directories a killed run left behind\n";
     if (options_.database) {
         database_ = std::make_unique<PostgresCluster>(*options_.database);
     } else {

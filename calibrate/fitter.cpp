@@ -381,6 +381,7 @@ Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options)
     for (const FitRun& r : normalised) runs.push_back(&r);
     p.name = options.name;
     p.provenance = options.provenance;
+    p.host_probe = options.host_probe;
     fit_worker_cpu(runs, p);
     fit_database_cpu(runs, options.host_cores, p);
     fit_loadgen_cpu(runs, p);

@@ -4,6 +4,7 @@
 // fitted value gets its standard error, the rms residual of its fit and the number of
 // measurements behind it in Profile::fit. No I/O: provenance comes in through the options.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ struct FitOptions {
     std::string name = "calibrated";
     Provenance provenance;          // date, CPU, kernel, versions: collected by the caller
     int host_cores = 2;             // the measured host
+    std::optional<HostProbe> host_probe;  // taken beside the runs (workersim probe's base)
 };
 
 // Throws std::invalid_argument when the runs cannot determine a parameter, naming it and the

@@ -9,6 +9,7 @@
 #include "calibrate/child_process.hpp"
 #include "calibrate/temp_directory.hpp"
 #include "calibrate/text_file.hpp"
+#include "calibrate/utc_time.hpp"
 
 namespace workersim {
 
@@ -35,15 +36,6 @@ double to_number(const std::string& text, const std::string& where) {
     if (used == 0 || used != text.size())
         throw std::invalid_argument(where + ": \"" + text + "\" is not a number");
     return value;
-}
-
-std::string utc_now_iso8601() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
 }
 
 // The words after `label` on the report line that starts with it.

@@ -11,14 +11,14 @@ namespace workersim {
 namespace {
 
 // Nominal costs for sizing only, from a quick calibration on this host (2 vCPU AMD EPYC,
-// PostgreSQL 15): the article's 5,000,000-iteration loop takes about 0.35 s of CPU, a new
-// PostgreSQL connection about 45 ms of backend CPU and 30 ms more of wall time; two busy
-// cores do about 1.4 cores' work.
-constexpr double kLoopCpuS = 0.35;
+// PostgreSQL 15, 2026-12-01): the article's 5,000,000-iteration loop took 0.96 s of CPU
+// (0.35 s on faster days), a new PostgreSQL connection with scram-sha-256 about 11 ms of
+// backend CPU and 9 ms of the client's; two busy cores did about 1.8 cores' work.
+constexpr double kLoopCpuS = 0.9;
 constexpr double kRequestCpuS = 0.001;
-constexpr double kDbCpuS = 0.045;
-constexpr double kDbConnectS = 0.03;
-constexpr double kTwoCoreCapacity = 1.4;
+constexpr double kDbCpuS = 0.02;
+constexpr double kDbConnectS = 0.01;
+constexpr double kTwoCoreCapacity = 1.8;
 
 struct Point {
     int workers;

@@ -143,7 +143,10 @@ PostgresCluster::PostgresCluster(const PostgresOptions& options) {
     }
 }
 
-PostgresCluster::PostgresCluster(const ExistingDatabase& existing) : connection_(existing) {}
+PostgresCluster::PostgresCluster(const ExistingDatabase& existing) : connection_(existing) {
+    if (existing.host == "127.0.0.1" || existing.host == "localhost")
+        existing_postmaster_ = find_listening_pid(existing.port);
+}
 
 PostgresCluster::~PostgresCluster() {
     // The postmaster's fast shutdown stops its backends (each in its own session, out of
@@ -173,13 +176,15 @@ void PostgresCluster::set_affinity(const CoreList& cores) const {
     for (pid_t child : read_children(postmaster_->pid())) workersim::set_affinity(child, cores);
 }
 
+bool PostgresCluster::cpu_measured() const { return postmaster_ || existing_postmaster_; }
+
 double PostgresCluster::cpu_s() const {
-    if (!postmaster_) return 0;
-    const auto own = read_cpu_ticks(postmaster_->pid());
-    if (!own) throw std::runtime_error("the PostgreSQL postmaster (pid " + std::to_string(postmaster_->pid()) +
-                                       ") is gone");
+    if (!cpu_measured()) return 0;
+    const pid_t postmaster = postmaster_ ? postmaster_->pid() : *existing_postmaster_;
+    const auto own = read_cpu_ticks(postmaster);
+    if (!own) throw std::runtime_error("the PostgreSQL postmaster (pid " + std::to_string(postmaster) + ") is gone");
     std::int64_t ticks = own->utime + own->stime + own->cutime + own->cstime;
-    for (pid_t child : read_children(postmaster_->pid())) {
+    for (pid_t child : read_children(postmaster)) {
         if (const auto cpu = read_cpu_ticks(child)) ticks += cpu->utime + cpu->stime;
     }
     return ticks_to_s(ticks);

@@ -62,15 +62,19 @@ public:
     // Pins the postmaster and its current children; backends forked later inherit the mask.
     void set_affinity(const CoreList& cores) const;
 
+    // Whether cpu_s() measures anything: our cluster, or an existing one on this host whose
+    // postmaster we found by its listening socket (and may read: root, or the same user).
+    bool cpu_measured() const;
     // All CPU seconds PostgreSQL has used so far: the postmaster's own and its reaped
     // children's (cutime/cstime: backends fork and exit per request), plus live children's.
-    // 0 for an existing server.
+    // 0 when not cpu_measured().
     double cpu_s() const;
 
 private:
     ExistingDatabase connection_;
     std::unique_ptr<TempDirectory> directory_;
     std::unique_ptr<ChildProcess> postmaster_;
+    std::optional<pid_t> existing_postmaster_;  // someone else's server, only read
 };
 
 }  // namespace workersim

@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -138,6 +139,54 @@ bool process_exists(pid_t pid) {
     const auto close = text->rfind(')');
     return close != std::string::npos && close + 2 < text->size() && (*text)[close + 2] != 'Z' &&
            (*text)[close + 2] != 'X';
+}
+
+std::optional<std::uint64_t> parse_listening_inode(const std::string& text, int port) {
+    constexpr const char* kListen = "0A";  // TCP_LISTEN in include/net/tcp_states.h
+    std::istringstream lines(text);
+    std::string line;
+    std::getline(lines, line);  // the header
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        std::string slot, local, remote, state, queues, timer, retransmits, uid, timeout, inode;
+        if (!(fields >> slot >> local >> remote >> state >> queues >> timer >> retransmits >> uid >> timeout >> inode))
+            continue;
+        const auto colon = local.find(':');
+        if (colon == std::string::npos || state != kListen) continue;
+        if (std::stoi(local.substr(colon + 1), nullptr, 16) == port) return std::stoull(inode);
+    }
+    return std::nullopt;
+}
+
+std::optional<pid_t> find_listening_pid(int port) {
+    std::ifstream tcp("/proc/net/tcp");
+    std::stringstream text;
+    text << tcp.rdbuf();
+    const auto inode = parse_listening_inode(text.str(), port);
+    if (!inode) return std::nullopt;
+    const std::string wanted = "socket:[" + std::to_string(*inode) + "]";
+    std::optional<pid_t> oldest;
+    DIR* proc = ::opendir("/proc");
+    if (!proc) return std::nullopt;
+    while (const dirent* entry = ::readdir(proc)) {
+        char* end = nullptr;
+        const long pid = std::strtol(entry->d_name, &end, 10);
+        if (*end != '\0' || pid <= 0) continue;
+        const std::string fd_dir = "/proc/" + std::string(entry->d_name) + "/fd";
+        DIR* fds = ::opendir(fd_dir.c_str());
+        if (!fds) continue;
+        while (const dirent* fd = ::readdir(fds)) {
+            char target[128];
+            const ssize_t n = ::readlink((fd_dir + "/" + fd->d_name).c_str(), target, sizeof target - 1);
+            if (n > 0 && std::string(target, static_cast<std::size_t>(n)) == wanted) {
+                if (!oldest || pid < *oldest) oldest = static_cast<pid_t>(pid);
+                break;
+            }
+        }
+        ::closedir(fds);
+    }
+    ::closedir(proc);
+    return oldest;
 }
 
 }  // namespace workersim

@@ -35,6 +35,10 @@ std::int64_t parse_proc_stat_busy_ticks(const std::string& proc_stat_text, int c
 // /proc/PID/task/TID/children: space-separated pids.
 std::vector<pid_t> parse_children(const std::string& children_text);
 
+// The inode of the TCP socket listening on `port` (on any local address), from the text of
+// /proc/net/tcp; std::nullopt if nothing listens there.
+std::optional<std::uint64_t> parse_listening_inode(const std::string& proc_net_tcp_text, int port);
+
 double clock_ticks_per_s();
 double ticks_to_s(std::int64_t ticks);
 
@@ -45,5 +49,8 @@ std::vector<pid_t> read_children(pid_t pid);     // union over the process's thr
 std::optional<std::string> read_comm(pid_t pid);  // the executable's short name
 bool process_exists(pid_t pid);                  // zombies count as gone
 std::int64_t read_busy_ticks(const std::vector<int>& cores);  // summed over the cores
+// The oldest process holding the socket that listens on 127.0.0.1:`port` (a postmaster, not
+// a backend it forked), found through /proc/*/fd; std::nullopt if none or not readable.
+std::optional<pid_t> find_listening_pid(int port);
 
 }  // namespace workersim

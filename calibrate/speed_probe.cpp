@@ -1,6 +1,8 @@
 #include "calibrate/speed_probe.hpp"
 
 #include <chrono>
+#include <memory>
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -21,21 +23,21 @@ double parse_probe_output(const std::string& text) {
     return ns;
 }
 
-double probe_loop_ns(const SpeedProbeOptions& options) {
-    const TempDirectory directory("workersim-probe", options.temp_root);
+namespace {
+
+// One probe process pinned to `core`, its output going to `directory`.
+ChildSpec probe_spec(const SpeedProbeOptions& options, int core, const TempDirectory& directory) {
     ChildSpec spec;
     spec.argv = {options.python, options.server_dir + "/speed_probe.py", std::to_string(options.iterations),
                  std::to_string(options.repeats)};
-    spec.cores = {options.core};
+    spec.cores = {core};
     spec.session_nice = options.session_nice;
-    spec.stdout_path = directory.file("probe.out");
-    spec.stderr_path = directory.file("probe.err");
-    std::optional<ChildExit> exit;
-    {
-        ChildProcess child(spec);
-        exit = child.wait_for(std::chrono::seconds(30));
-        if (!exit) child.stop(std::chrono::seconds(1));
-    }
+    spec.stdout_path = directory.file("probe" + std::to_string(core) + ".out");
+    spec.stderr_path = directory.file("probe" + std::to_string(core) + ".err");
+    return spec;
+}
+
+double probe_result_ns(const ChildSpec& spec, const std::optional<ChildExit>& exit) {
     if (!exit || exit->exit_code != 0)
         throw std::runtime_error("speed probe " + spec.argv[1] + " failed (" +
                                  (exit ? describe(*exit) : std::string("did not finish in 30 s")) +
@@ -47,7 +49,37 @@ double probe_loop_ns(const SpeedProbeOptions& options) {
     }
 }
 
+}  // namespace
+
+double probe_loop_ns(const SpeedProbeOptions& options) { return probe_cores_at_once_ns(options, {options.core})[0]; }
+
+std::vector<double> probe_cores_at_once_ns(const SpeedProbeOptions& options, const CoreList& cores) {
+    if (cores.empty()) throw std::invalid_argument("speed probe: no cores to probe");
+    const TempDirectory directory("workersim-probe", options.temp_root);
+    std::vector<ChildSpec> specs;
+    std::vector<std::unique_ptr<ChildProcess>> children;
+    for (int core : cores) {
+        specs.push_back(probe_spec(options, core, directory));
+        children.push_back(std::make_unique<ChildProcess>(specs.back()));
+    }
+    std::vector<double> ns;
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        const std::optional<ChildExit> exit = children[i]->wait_for(std::chrono::seconds(30));
+        if (!exit) children[i]->stop(std::chrono::seconds(1));
+        ns.push_back(probe_result_ns(specs[i], exit));
+    }
+    return ns;
+}
+
 double usual_probe_ns(const std::vector<double>& probes_ns) { return median(probes_ns); }
+
+double unsteady_tolerance(const std::vector<double>& probes_ns) {
+    const double usual_ns = median(probes_ns);
+    std::vector<double> deviations;
+    for (double ns : probes_ns) deviations.push_back(std::abs(ns - usual_ns));
+    const double robust_sd = 1.4826 * median(deviations);
+    return probes_ns.size() < 3 ? 0.10 : std::max(0.10, 3 * robust_sd / usual_ns);
+}
 
 bool steady_host(double before_ns, double after_ns, double usual_ns, double tolerance) {
     auto near = [&](double ns) { return std::abs(ns - usual_ns) <= tolerance * usual_ns; };

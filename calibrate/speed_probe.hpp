@@ -26,6 +26,11 @@ struct SpeedProbeOptions {
 // CPU nanoseconds per iteration of the loop; throws std::runtime_error if the probe fails.
 double probe_loop_ns(const SpeedProbeOptions& options);
 
+// One probe on each of `cores` at the same time, in core order: with every core busy, what
+// each still does (a vCPU whose sibling thread is busy runs slower: k busy cores are worth
+// less than k). Throws std::runtime_error if a probe fails.
+std::vector<double> probe_cores_at_once_ns(const SpeedProbeOptions& options, const CoreList& cores);
+
 // The mean over `cores`, each probed alone in turn: a co-tenant can slow one vCPU and not
 // the other (a 2-core run ran 35% slower while the last core alone probed as usual).
 double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores);
@@ -33,6 +38,12 @@ double probe_cores_ns(SpeedProbeOptions options, const CoreList& cores);
 // The host's usual speed from every probe seen so far: their median, so that the slow spells
 // (a minority of the time) do not move it.
 double usual_probe_ns(const std::vector<double>& probes_ns);
+
+// How far off its usual speed a probe may be before the run counts as made in a slow spell:
+// 10%, or three robust standard deviations (1.4826 x the median absolute deviation) of the
+// probes themselves when they scatter more than that on this host (measured 2026-12-01:
+// 182-232 ns/iteration around 214 minute to minute, and every quick run was made twice).
+double unsteady_tolerance(const std::vector<double>& probes_ns);
 
 // Whether the host kept its usual speed through a run: both probes within `tolerance`
 // (relative) of `usual_ns`. A run that fails this was measured in one of the host's slow

@@ -1,8 +1,12 @@
 #include "calibrate/temp_directory.hpp"
 
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 #include <vector>
 
@@ -10,12 +14,52 @@
 
 namespace workersim {
 
-TempDirectory::TempDirectory(const std::string& prefix, const std::string& root) {
-    std::string base = root;
-    if (base.empty()) {
-        const char* tmpdir = std::getenv("TMPDIR");
-        base = tmpdir && *tmpdir ? tmpdir : "/tmp";
+namespace {
+
+constexpr const char* kOwnerFile = ".workersim-owner";
+
+std::string root_or_default(const std::string& root) {
+    if (!root.empty()) return root;
+    const char* tmpdir = std::getenv("TMPDIR");
+    return tmpdir && *tmpdir ? tmpdir : "/tmp";
+}
+
+// "PID STARTTIME": the start time (field 22 of /proc/PID/stat, in ticks since boot) tells
+// our process apart from a later one that reuses its pid.
+std::string process_identity(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat;
+    std::getline(in, stat);
+    const auto paren = stat.rfind(')');
+    if (paren == std::string::npos) return "";
+    std::istringstream fields(stat.substr(paren + 2));
+    std::string field;
+    for (int i = 3; i <= 22 && (fields >> field); ++i) {}
+    return std::to_string(pid) + " " + field;
+}
+
+}  // namespace
+
+int remove_abandoned_temp_directories(const std::string& root) {
+    int removed = 0;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator(root_or_default(root), error)) {
+        if (!entry.is_directory(error) || entry.path().filename().string().rfind("workersim-", 0) != 0) continue;
+        std::ifstream owner_file(entry.path() / kOwnerFile);
+        std::string owner;
+        if (!std::getline(owner_file, owner)) continue;  // not ours, or still being made
+        std::istringstream fields(owner);
+        pid_t pid = 0;
+        if (!(fields >> pid) || pid <= 0) continue;
+        if (process_identity(pid) == owner) continue;  // its owner still runs
+        std::filesystem::remove_all(entry.path(), error);
+        if (!error) ++removed;
     }
+    return removed;
+}
+
+TempDirectory::TempDirectory(const std::string& prefix, const std::string& root) {
+    const std::string base = root_or_default(root);
     std::string pattern = base + "/" + prefix + "-XXXXXX";
     std::vector<char> buffer(pattern.begin(), pattern.end());
     buffer.push_back('\0');
@@ -23,6 +67,8 @@ TempDirectory::TempDirectory(const std::string& prefix, const std::string& root)
         throw std::system_error(errno, std::generic_category(), "mkdtemp " + pattern);
     path_ = buffer.data();
     register_cleanup_directory(path_);
+    // Ctrl-C and SIGTERM remove it (emergency_stop); after a SIGKILL the next run does.
+    std::ofstream(file(kOwnerFile)) << process_identity(::getpid()) << "\n";
 }
 
 TempDirectory::~TempDirectory() {

@@ -17,9 +17,13 @@
 
 #include "calibrate/experiment.hpp"
 #include "calibrate/fitter.hpp"
+#include "calibrate/host_probe.hpp"
+#include "calibrate/measurement_priority.hpp"
 #include "calibrate/plan.hpp"
 #include "calibrate/runs_file.hpp"
 #include "calibrate/speed_probe.hpp"
+#include "calibrate/text_file.hpp"
+#include "calibrate/utc_time.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
@@ -59,19 +63,10 @@ std::string cpu_model() {
     return "";
 }
 
-std::string utc_now() {
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&now, &tm);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return text;
-}
-
 Provenance collect_provenance(const std::string& runs_file, const std::string& gunicorn,
                               const std::string& postgres_bin_dir) {
     Provenance p;
-    p.date = utc_now();
+    p.date = utc_now_iso8601();
     p.cpu_model = cpu_model();
     utsname u{};
     if (::uname(&u) == 0) p.kernel = std::string(u.sysname) + " " + u.release;
@@ -130,22 +125,6 @@ void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     row("memory.shared_kib", p.memory.shared_kib, 1, "KiB");
 }
 
-// The host is shared: Linux's autogroup gives every session an equal share of the cores
-// whatever its processes' nice, so another session's `nice -n 19` build takes half a core
-// from the server under test (measured: 100%-CPU requests took 3x their CPU seconds).
-// Raising our session's autogroup and our own priority (children inherit both) restores the
-// intent of those nice values. Best effort: without the privilege we only say so.
-void raise_priority(std::ostream& log) {
-    bool raised = ::setpriority(PRIO_PROCESS, 0, -10) == 0;
-    if (std::ofstream autogroup{"/proc/self/autogroup"}) {
-        autogroup << "-10";
-        raised = raised && static_cast<bool>(autogroup.flush());
-    }
-    if (!raised)
-        log << "workersim calibrate: note: could not raise the measurement's priority; other load on this host "
-               "will slow the server down\n";
-}
-
 // A run measured in a slow spell is made again up to this many times in all; the last is kept
 // whatever the host did (its probes still say at what speed it ran).
 constexpr int kAttemptsPerRun = 3;
@@ -186,6 +165,7 @@ int calibrate_command(int argc, const char* const* argv) {
     const std::string runs_path = vm.count("runs") ? text_of(vm, "runs") : "runs.jsonl";
     const std::string out_path = vm.count("out") ? text_of(vm, "out") : "profile.json";
     const bool only_fit = vm.count("only-fit") > 0;
+    const std::string probe_path = runs_path + ".probe.json";
 
     HarnessOptions harness_options;
     harness_options.server_dir = vm.count("server-dir") ? text_of(vm, "server-dir") : WORKERSIM_SERVER_DIR;
@@ -219,6 +199,13 @@ int calibrate_command(int argc, const char* const* argv) {
             if (!terminal) harness_options.log = &std::cerr;
             raise_priority(std::cerr);
             Harness harness(harness_options);
+            // The host as a probe sees it, beside the runs: `workersim probe` elsewhere moves
+            // the fitted profile by the ratios to this.
+            HostProbeOptions probe_options;
+            probe_options.server_dir = harness_options.server_dir;
+            probe_options.temp_root = harness_options.temp_root;
+            probe_options.session_nice = harness_options.session_nice;
+            write_text_file(probe_path, to_json(probe_host(probe_options, harness.database())).dump(2) + "\n");
             const auto started = std::chrono::steady_clock::now();
             const double nominal_total_s = nominal_duration_s(todo);
             double nominal_done_s = 0;
@@ -239,10 +226,11 @@ int calibrate_command(int argc, const char* const* argv) {
                     for (int attempt = 1;; ++attempt) {
                         const Run run = harness.run(todo[i]);
                         const double usual_ns = usual_probe_ns(probes_seen);
+                        const double tolerance = unsteady_tolerance(probes_seen);
                         probes_seen.push_back(run.measured.probe_before_ns);
                         probes_seen.push_back(run.measured.probe_after_ns);
                         if (attempt == kAttemptsPerRun ||
-                            steady_host(run.measured.probe_before_ns, run.measured.probe_after_ns, usual_ns)) {
+                            steady_host(run.measured.probe_before_ns, run.measured.probe_after_ns, usual_ns, tolerance)) {
                             append_run(runs_path, run);
                             runs.push_back(run);
                             break;
@@ -251,7 +239,7 @@ int calibrate_command(int argc, const char* const* argv) {
                         ++repeated;
                         std::cerr << (terminal ? "\n" : "") << "workersim calibrate: run " << todo[i].id
                                   << ": the host ran off its usual speed (" << run.measured.probe_before_ns << " -> "
-                                  << run.measured.probe_after_ns << " ns/iteration, usually " << usual_ns
+                                  << run.measured.probe_after_ns << " ns/iteration, usually " << usual_ns << " ± " << tolerance * 100 << "%"
                                   << "); kept in " << runs_path << ".unsteady, running it again\n";
                         std::this_thread::sleep_for(std::chrono::seconds(15));
                     }
@@ -276,6 +264,13 @@ int calibrate_command(int argc, const char* const* argv) {
         return failed > 0 ? 1 : 0;
     }
     FitOptions fit_options;
+    if (std::filesystem::exists(probe_path)) {
+        try {
+            fit_options.host_probe = host_probe_from_json(nlohmann::json::parse(read_text_file(probe_path)), probe_path);
+        } catch (const std::exception& e) {
+            std::cerr << "workersim calibrate: warning: " << probe_path << " ignored: " << e.what() << "\n";
+        }
+    }
     fit_options.provenance = collect_provenance(runs_path, harness_options.gunicorn, harness_options.postgres_bin_dir);
     fit_options.name = "calibrated-" + std::string(plan_name(kind));
     const Profile profile = fit_profile(runs, fit_options);

@@ -9,5 +9,6 @@ int recommend_command(int argc, const char* const* argv);
 int sweep_command(int argc, const char* const* argv);
 int calibrate_command(int argc, const char* const* argv);
 int validate_command(int argc, const char* const* argv);
+int probe_command(int argc, const char* const* argv);
 
 }  // namespace workersim::cli

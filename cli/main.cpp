@@ -22,6 +22,7 @@ const Subcommand kSubcommands[] = {
     {"recommend", workersim::cli::recommend_command, "how many workers: the sizing answer, with (2 x cores) + 1 beside it"},
     {"sweep", workersim::cli::sweep_command, "vary workers, cores, mix, clients or rate; a table, CSV or JSON lines"},
     {"calibrate", workersim::cli::calibrate_command, "measure the reference app on this host and fit a calibration profile"},
+    {"probe", workersim::cli::probe_command, "measure what drifts on this host (seconds) and move a profile to it"},
     {"validate", workersim::cli::validate_command, "measured vs predicted for a runs file: errors per run and per metric"},
 };
 

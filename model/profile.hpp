@@ -3,6 +3,7 @@
 // calibrate/ from real runs; turned into Scenarios by build_scenario().
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,25 @@ struct Provenance {
     std::string hey_version;
     std::string runs_file;   // which runs it was fitted from
     std::string notes;
+};
+
+// What `workersim probe` measures of a host in seconds, the costs that drift from host to
+// host and day to day (on one machine kind: the loop from 34 to 230 ns per iteration, a new
+// PostgreSQL connection from 4 to 39 ms of backend CPU). A profile carries the probe of the
+// host it was fitted on, so that a probe elsewhere can move it by the ratios.
+struct HostProbe {
+    std::string date;
+    std::string database;                    // where the connections went: "private" or host:port
+    std::vector<double> loop_ns_by_core;     // the app's loop alone on each core, CPU ns per iteration
+    double loop_ns = 0;                      // their mean
+    std::vector<double> core_capacity;       // k = 1..cores looping at once: cores' worth of work
+    // PostgreSQL's CPU per new connection (fork, scram-sha-256, exit) when it runs on k =
+    // 1..cores cores; empty when its processes cannot be read (an existing server of another user).
+    std::vector<double> db_backend_cpu_s_by_cores;
+    double db_client_cpu_s = 0;              // psycopg2's connect, query and close in the client
+    double db_connect_s = 0;                 // a connection's wall time beyond the client's CPU
+    int boot_workers = 0;
+    double boot_s = 0;                       // gunicorn with boot_workers workers, start to all ready
 };
 
 // How well one fitted value is known.
@@ -62,6 +82,8 @@ struct Profile {
     // core, as calibrate/speed_probe.hpp measures it (0 = not probed). A shared VM's speed
     // drifts by up to 2x; a run probed at twice this speed needs half the CPU seconds.
     double host_probe_ns = 0.0;
+    // The host probe taken where the profile was fitted, or where `workersim probe` moved it.
+    std::optional<HostProbe> host_probe;
 
     std::map<std::string, FitQuality> fit;
 };

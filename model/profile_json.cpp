@@ -10,12 +10,42 @@ constexpr double kMaxSeconds = 3600.0;
 constexpr double kMaxKib = 1024.0 * 1024 * 1024;  // 1 TiB
 }  // namespace
 
+nlohmann::json to_json(const HostProbe& h) {
+    return {{"date", h.date},
+            {"database", h.database},
+            {"loop_ns_by_core", h.loop_ns_by_core},
+            {"loop_ns", h.loop_ns},
+            {"core_capacity", h.core_capacity},
+            {"db_backend_cpu_s_by_cores", h.db_backend_cpu_s_by_cores},
+            {"db_client_cpu_s", h.db_client_cpu_s},
+            {"db_connect_s", h.db_connect_s},
+            {"boot_workers", h.boot_workers},
+            {"boot_s", h.boot_s}};
+}
+
+HostProbe host_probe_from_json(const nlohmann::json& json, const std::string& where, const std::string& path) {
+    JsonReader r(json, where, path);
+    HostProbe h;
+    h.date = r.string_or("date", "");
+    h.database = r.string_or("database", "");
+    h.loop_ns_by_core = r.numbers_or_empty("loop_ns_by_core", 1e-3, 1e9);
+    h.loop_ns = r.number("loop_ns", 1e-3, 1e9);
+    h.core_capacity = r.numbers_or_empty("core_capacity", 1e-3, 4096);
+    h.db_backend_cpu_s_by_cores = r.numbers_or_empty("db_backend_cpu_s_by_cores", 0, kMaxSeconds);
+    h.db_client_cpu_s = r.number("db_client_cpu_s", 0, kMaxSeconds);
+    h.db_connect_s = r.number("db_connect_s", 0, kMaxSeconds);
+    h.boot_workers = static_cast<int>(r.integer("boot_workers", 0, 100000));
+    h.boot_s = r.number("boot_s", 0, kMaxSeconds);
+    r.reject_unknown_keys();
+    return h;
+}
+
 nlohmann::json to_json(const Profile& p) {
     nlohmann::json fit = nlohmann::json::object();
     for (const auto& [name, q] : p.fit)
         fit[name] = {{"std_error", q.std_error}, {"rms_residual", q.rms_residual}, {"points", q.points}};
     const Provenance& v = p.provenance;
-    return {
+    nlohmann::json out = {
         {"format", kFormat},
         {"name", p.name},
         {"provenance",
@@ -48,6 +78,8 @@ nlohmann::json to_json(const Profile& p) {
           {"shared", p.memory.shared_kib}}},
         {"fit", fit},
     };
+    if (p.host_probe) out["host_probe"] = to_json(*p.host_probe);
+    return out;
 }
 
 Profile profile_from_json(const nlohmann::json& json, const std::string& where) {
@@ -112,6 +144,7 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
             p.fit[item.key()] = f;
         }
     }
+    if (top.has("host_probe")) p.host_probe = host_probe_from_json(top.raw("host_probe"), where, "host_probe");
     top.reject_unknown_keys();
     return p;
 }

@@ -12,4 +12,7 @@ nlohmann::json to_json(const Profile& profile);
 // Strict: throws JsonError naming `where`, the key and what was expected.
 Profile profile_from_json(const nlohmann::json& json, const std::string& where);
 
+nlohmann::json to_json(const HostProbe& probe);
+HostProbe host_probe_from_json(const nlohmann::json& json, const std::string& where, const std::string& path = "");
+
 }  // namespace workersim

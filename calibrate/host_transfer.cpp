@@ -1,0 +1,91 @@
+#include "calibrate/host_transfer.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace workersim {
+
+namespace {
+
+// Scales a fitted value and its standard error together.
+void scale(Profile& p, double& value, const std::string& fit_name, double factor) {
+    value *= factor;
+    const auto q = p.fit.find(fit_name);
+    if (q != p.fit.end()) {
+        q->second.std_error *= factor;
+        q->second.rms_residual *= factor;
+    }
+}
+
+double ratio_or(double now, double then, double fallback) { return now > 0 && then > 0 ? now / then : fallback; }
+
+}  // namespace
+
+Profile profile_for_host(const Profile& base, const HostProbe& probe) {
+    if (probe.loop_ns_by_core.empty() || !(probe.loop_ns > 0))
+        throw std::invalid_argument("host probe has no loop timings");
+    Profile p = base;
+    const std::optional<HostProbe>& then = base.host_probe;
+    const double base_ns = base.host_probe_ns > 0 ? base.host_probe_ns : then ? then->loop_ns : 0;
+    // A probe twice as slow per iteration means every Python CPU cost takes twice as long.
+    const double speed = ratio_or(probe.loop_ns, base_ns, 1.0);
+    scale(p, p.loop_cpu_s, "loop_cpu_s", speed);
+    scale(p, p.request_cpu_s, "request_cpu_s", speed);
+    scale(p, p.loadgen_cpu_s, "loadgen_cpu_s", speed);
+
+    if (then) {
+        scale(p, p.db_client_cpu_s, "db_client_cpu_s", ratio_or(probe.db_client_cpu_s, then->db_client_cpu_s, speed));
+        scale(p, p.db_connect_s, "db_connect_s", ratio_or(probe.db_connect_s, then->db_connect_s, 1.0));
+        scale(p, p.boot_s, "boot_s", ratio_or(probe.boot_s, then->boot_s, speed));
+    } else {
+        p.db_client_cpu_s = probe.db_client_cpu_s;
+        p.db_connect_s = probe.db_connect_s;
+        scale(p, p.boot_s, "boot_s", speed);
+    }
+
+    // PostgreSQL per core count: the ratio at the same k where both probes measured it.
+    const std::vector<double>& backend_now = probe.db_backend_cpu_s_by_cores;
+    const int cores = static_cast<int>(probe.loop_ns_by_core.size());
+    if (!backend_now.empty()) {
+        std::vector<double> by_cores;
+        for (int k = 1; k <= cores; ++k) {
+            const double now = backend_now[std::min<std::size_t>(k, backend_now.size()) - 1];
+            const double fitted = db_backend_cpu_s(base, k);
+            const bool comparable = then && !then->db_backend_cpu_s_by_cores.empty();
+            const double measured_then =
+                comparable ? then->db_backend_cpu_s_by_cores[std::min<std::size_t>(k, then->db_backend_cpu_s_by_cores.size()) - 1] : 0;
+            by_cores.push_back(comparable ? fitted * ratio_or(now, measured_then, speed) : now);
+        }
+        const double pooled_ratio = by_cores.back() / std::max(db_backend_cpu_s(base, cores), 1e-12);
+        scale(p, p.db_backend_cpu_s, "db_backend_cpu_s", pooled_ratio);
+        p.db_backend_cpu_s_by_cores = by_cores;
+    } else {
+        scale(p, p.db_backend_cpu_s, "db_backend_cpu_s", speed);
+        for (double& s : p.db_backend_cpu_s_by_cores) s *= speed;
+    }
+
+    // The capacity curve: the fitted one times the probe's change at each k (beyond the base
+    // host, the base's curve extended as predictions extend it).
+    const std::vector<double> fitted_curve = capacity_curve(base, cores);
+    std::vector<double> curve;
+    for (int k = 1; k <= cores; ++k) {
+        const std::size_t i = static_cast<std::size_t>(k - 1);
+        const double now = i < probe.core_capacity.size() ? probe.core_capacity[i] : k;
+        const bool comparable = then && i < then->core_capacity.size();
+        curve.push_back(comparable ? std::min<double>(k, fitted_curve[i] * now / then->core_capacity[i]) : now);
+    }
+    p.core_capacity = curve;
+    p.host_cores = cores;
+    p.db_backend_cpu_s_by_cores.resize(std::min<std::size_t>(p.db_backend_cpu_s_by_cores.size(), cores));
+
+    p.host_probe_ns = probe.loop_ns;
+    p.host_probe = probe;
+    p.name = base.name + "+probe";
+    p.provenance.notes = (base.provenance.notes.empty() ? "" : base.provenance.notes + "; ") + "moved to this host by workersim probe on " + probe.date +
+                         " (loop " + std::to_string(probe.loop_ns) + " ns/iteration vs " + std::to_string(base_ns) +
+                         " where fitted)";
+    return p;
+}
+
+}  // namespace workersim
