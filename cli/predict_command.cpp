@@ -10,12 +10,15 @@
 #include "model/mva.hpp"
 #include "model/replicated_result_json.hpp"
 #include "model/result_json.hpp"
+#include "sim/profile_uncertainty.hpp"
 #include "sim/replications.hpp"
 #include "sim/simulator.hpp"
 
 namespace workersim::cli {
 
 namespace {
+
+constexpr int kProfileUncertaintyReplications = 20;
 
 // --timeline: the server's state over simulated time, for plots of queue build-up, timeout
 // kills and restarts (a summary hides when they happened).
@@ -93,16 +96,41 @@ int predict_command(int argc, const char* const* argv) {
         else print_side_by_side(std::cout, sim, mva, open);
         return 0;
     }
-    const ReplicatedResult replicated = replicate(scenario, replication_options_from(vm, seed_from(vm), scenario.load.kind));
+    ReplicationOptions replication = replication_options_from(vm, seed_from(vm), scenario.load.kind);
+    const bool profile_uncertainty = vm.count("profile-uncertainty") > 0;
+    if (profile_uncertainty && profile.fit.empty())
+        throw UsageError("--profile-uncertainty: profile '" + profile.name + "' has no standard errors to draw from");
+    if (profile_uncertainty && !vm.count("replications") && !vm.count("precision"))
+        replication.replications = kProfileUncertaintyReplications;
+    if (profile_uncertainty && replication.replications < 2 && replication.precision <= 0)
+        throw UsageError("--profile-uncertainty with --replications 1: a spread needs at least 2");
+    const ReplicatedResult replicated = replicate(scenario, replication);
+    std::optional<ReplicatedResult> with_profile_drawn;
+    if (profile_uncertainty) {
+        // The same replication seeds (common random numbers): the difference between the two
+        // spreads is the calibration's.
+        ReplicationOptions same = replication;
+        same.replications = replicated.replications;
+        same.precision = 0;
+        with_profile_drawn = replicate(
+            [&](int i) { return build_scenario(draw_profile(profile, replication_seed(same.seed, i)), what_if); }, same);
+    }
     const Result& result = replicated.representative;  // the plain run when R = 1
     if (vm.count("json")) {
-        std::cout << (replicated.replications > 1 || replicated.warmup.requested ? to_json(replicated) : to_json(result)).dump(2) << "\n";
+        nlohmann::json out =
+            replicated.replications > 1 || replicated.warmup.requested ? to_json(replicated) : to_json(result);
+        out["calibration"] = calibration_json(profile);
+        if (with_profile_drawn) out["with_profile_uncertainty"] = to_json(*with_profile_drawn);
+        std::cout << out.dump(2) << "\n";
     } else {
         std::cout << "workersim: " << what_if.workers << " sync worker" << (what_if.workers == 1 ? "" : "s") << " on "
                   << scenario.host.cores << " core" << (scenario.host.cores == 1 ? "" : "s") << ", calibration '"
                   << profile.name << "'\n";
+        if (const std::string line = calibration_line(profile, !vm.count("calibration")); !line.empty())
+            std::cout << "  " << line << "\n";
         print_hey_style(std::cout, result);
         print_confidence(std::cout, replicated);
+        if (with_profile_drawn) print_profile_uncertainty(std::cout, replicated, *with_profile_drawn);
     }
     return 0;
 }

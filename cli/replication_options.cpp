@@ -118,4 +118,17 @@ void print_confidence(std::ostream& out, const ReplicatedResult& r) {
     }
 }
 
+void print_profile_uncertainty(std::ostream& out, const ReplicatedResult& fitted, const ReplicatedResult& drawn) {
+    out << "\nWith the calibration's uncertainty (" << drawn.replications
+        << " replications, each with the profile's values drawn from value \u00B1 standard error):\n";
+    const auto line = [&out](const char* name, const Estimate& with, const Estimate& without, const char* unit) {
+        const double share = with.sd > 0 ? std::max(0.0, 1 - (without.sd * without.sd) / (with.sd * with.sd)) : 0;
+        out << "  " << name << "\t" << fixed(with.mean, 4) << " \u00B1 " << fixed(with.ci95_half_width, 4) << unit
+            << "\t(sd " << fixed(with.sd, 4) << "; " << fixed(100 * share, 0) << "% of its variance the calibration's)\n";
+    };
+    line("Requests/sec:", drawn.throughput_rps, fitted.throughput_rps, "");
+    line("Average:", drawn.latency.mean_s, fitted.latency.mean_s, " secs");
+    line("99% in", drawn.latency.p99_s, fitted.latency.p99_s, " secs");
+}
+
 }  // namespace workersim::cli

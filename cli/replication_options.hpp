@@ -27,4 +27,8 @@ ReplicationOptions replication_options_from(const po::variables_map& vm, std::ui
 // replication, so a plain run's output is unchanged.
 void print_confidence(std::ostream& out, const ReplicatedResult& result);
 
+// One run's spread with the profile as fitted and with its values drawn per replication
+// (--profile-uncertainty): how much of the spread is the calibration's.
+void print_profile_uncertainty(std::ostream& out, const ReplicatedResult& fitted, const ReplicatedResult& drawn);
+
 }  // namespace workersim::cli

@@ -68,4 +68,23 @@ void print_hey_style(std::ostream& out, const Result& r) {
     if (r.stalled) out << "STALLED:\tno client heard anything for a simulated day; the run was stopped\n";
 }
 
+std::string calibration_line(const Profile& profile, bool embedded) {
+    const Provenance& v = profile.provenance;
+    if (v.date.empty() && v.cpu_model.empty()) return "";
+    std::string line = "calibrated on " + (v.cpu_model.empty() ? std::string("an unnamed host") : v.cpu_model) +
+                       (v.date.empty() ? "" : ", " + v.date.substr(0, 10));
+    if (profile.host_probe) line += ", probed " + profile.host_probe->date.substr(0, 10);
+    if (embedded)
+        line += "; for this host: workersim probe --out host.json (seconds) or workersim calibrate --quick (minutes), "
+                "then --calibration FILE";
+    return line;
+}
+
+nlohmann::json calibration_json(const Profile& profile) {
+    return {{"name", profile.name},
+            {"cpu_model", profile.provenance.cpu_model},
+            {"calibrated", profile.provenance.date},
+            {"probed", profile.host_probe ? nlohmann::json(profile.host_probe->date) : nlohmann::json(nullptr)}};
+}
+
 }  // namespace workersim::cli

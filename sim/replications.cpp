@@ -26,7 +26,7 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 // Runs replications [begin, end) into out[begin, end) on up to `threads` threads. Each
 // index is claimed once from a shared counter; which thread runs it does not matter.
-void run_range(const Scenario& scenario, const ReplicationOptions& options, int begin, int end,
+void run_range(const ScenarioOfReplication& scenario_of, const ReplicationOptions& options, int begin, int end,
                std::vector<SteadyStateRun>& out) {
     const std::uint64_t seed = options.seed;
     const int threads = options.threads;
@@ -37,6 +37,7 @@ void run_range(const Scenario& scenario, const ReplicationOptions& options, int 
         for (int i = next++; i < end; i = next++) {
             try {
                 SteadyStateRun& run = out[static_cast<std::size_t>(i)];
+                const Scenario scenario = scenario_of(i);
                 if (options.steady_state)
                     run = steady_state_run(scenario, replication_seed(seed, i));
                 else
@@ -99,6 +100,10 @@ int next_replication_count(int done, double worst, double target, int cap) {
 }
 
 ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& options) {
+    return replicate([&scenario](int) { return scenario; }, options);
+}
+
+ReplicatedResult replicate(const ScenarioOfReplication& scenario_of, const ReplicationOptions& options) {
     if (options.replications < 1)
         throw std::invalid_argument("replications must be at least 1, got " + std::to_string(options.replications));
     if (options.threads < 1) throw std::invalid_argument("threads must be at least 1, got " + std::to_string(options.threads));
@@ -116,7 +121,7 @@ ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& o
         target = std::min(options.max_replications, std::max(target, kPrecisionInitialReplications));
 
     for (;;) {
-        run_range(scenario, options, static_cast<int>(runs.size()), target, runs);
+        run_range(scenario_of, options, static_cast<int>(runs.size()), target, runs);
         std::vector<double> columns[7];
         for (const SteadyStateRun& run : runs) {
             const Result& r = run.result;

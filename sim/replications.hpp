@@ -12,6 +12,7 @@
 // reason.
 
 #include <cstdint>
+#include <functional>
 
 #include "model/replicated_result.hpp"
 #include "model/scenario.hpp"
@@ -64,5 +65,11 @@ SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed);
 // Throws std::invalid_argument for bad options or an invalid scenario; an exception in a
 // replication is rethrown (the lowest index's first).
 ReplicatedResult replicate(const Scenario& scenario, const ReplicationOptions& options);
+
+// The same with replication i running scenario_of(i): e.g. with a profile drawn for it
+// (sim/profile_uncertainty.hpp). Called from several threads at once, so it must not share
+// mutable state.
+using ScenarioOfReplication = std::function<Scenario(int replication)>;
+ReplicatedResult replicate(const ScenarioOfReplication& scenario_of, const ReplicationOptions& options);
 
 }  // namespace workersim
