@@ -8,7 +8,7 @@
 #
 #   scripts/measure-seed-runs.sh [--quick] [OUT.jsonl]     (default calibrate/data/seed-runs.jsonl)
 #
-# --quick measures a handful of points (about 2 minutes) instead of the grid (about 15).
+# --quick measures a handful of points (about 2 minutes) instead of the grid (about 25 at the host speed of 2026-12-01).
 # Before and after each run the app's loop is timed on each server core
 # (calibrate/server/speed_probe.py): the host's speed, which drifts, goes with the run.
 set -euo pipefail
@@ -36,6 +36,8 @@ cleanup() {
     kill -KILL "$gunicorn_pid" 2>/dev/null || true
   fi
   pkill -KILL -P $$ hey 2>/dev/null || true
+  # Debian's cluster is the system's: give its postmaster all cores back.
+  [[ -n "${postmaster:-}" ]] && taskset -a -p -c "0-$((host_cores - 1))" "$postmaster" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,6 +49,21 @@ pg_ctlcluster 15 main start 2>/dev/null || true
 for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.1; done
 runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD 'password'" >/dev/null
 postmaster=$(head -1 /var/lib/postgresql/15/main/postmaster.pid)
+
+clock_ticks=$(getconf CLK_TCK)
+# utime + stime (+ cutime + cstime with "reaped": exited children, e.g. PostgreSQL's backends)
+# of the given processes plus their live children, in clock ticks (/proc/PID/stat 14-17).
+cpu_ticks() {
+  local reaped=$1; shift
+  local sum=0 pid
+  for pid in "$@" $(for p in "$@"; do cat /proc/$p/task/*/children 2>/dev/null; done); do
+    local fields; fields=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+    set -- $fields
+    sum=$((sum + ${12} + ${13}))
+    [[ "$reaped" == reaped ]] && [[ "$pid" == "$postmaster" ]] && sum=$((sum + ${14} + ${15}))
+  done
+  echo $sum
+}
 
 free_port() { $python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -89,7 +106,20 @@ run() {
   sleep 1
   local probe_before; probe_before=$(probe "$server_cores")
   local started_at; started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  taskset -c "$hey_cores" hey -n "$n" -c "$c" -t 0 -o csv "http://127.0.0.1:$port/" >"$work/hey.csv"
+  local workers_before master_before database_before load_started_ns
+  workers_before=$(cpu_ticks live $(pgrep -P "$gunicorn_pid"))
+  master_before=$(sed 's/.*) //' "/proc/$gunicorn_pid/stat" | awk '{print $12 + $13}')
+  database_before=$(cpu_ticks reaped "$postmaster")
+  load_started_ns=$(date +%s%N)
+  local TIMEFORMAT='%U %S'
+  { time taskset -c "$hey_cores" hey -n "$n" -c "$c" -t 0 -o csv "http://127.0.0.1:$port/" >"$work/hey.csv"; } 2>"$work/hey.time"
+  local wall_s; wall_s=$($python -c "print(($(date +%s%N) - $load_started_ns) / 1e9)")
+  sleep 0.2  # the last backends exit and are reaped
+  local worker_cpu_s master_cpu_s database_cpu_s loadgen_cpu_s
+  worker_cpu_s=$($python -c "print(($(cpu_ticks live $(pgrep -P "$gunicorn_pid")) - $workers_before) / $clock_ticks)")
+  master_cpu_s=$($python -c "print(($(sed 's/.*) //' "/proc/$gunicorn_pid/stat" | awk '{print $12 + $13}') - $master_before) / $clock_ticks)")
+  database_cpu_s=$($python -c "print(($(cpu_ticks reaped "$postmaster") - $database_before) / $clock_ticks)")
+  loadgen_cpu_s=$($python -c "print(sum(map(float, open('$work/hey.time').read().split())))")
   local master_pss; master_pss=$(awk '/^Pss:/ {print $2}' "/proc/$gunicorn_pid/smaps_rollup")
   local worker_pss=""
   for w in $(pgrep -P "$gunicorn_pid"); do worker_pss+="$(awk '/^Pss:/ {print $2}' "/proc/$w/smaps_rollup"),"; done
@@ -116,6 +146,8 @@ run = {"format": "workersim-run/1",
                     "latency_p50_s": rank(50), "latency_p90_s": rank(90), "latency_p99_s": rank(99),
                     "master_pss_kib": float("$master_pss"),
                     "worker_pss_kib": [float(x) for x in "$worker_pss".split(",") if x],
+                    "worker_cpu_s": $worker_cpu_s, "master_cpu_s": $master_cpu_s,
+                    "database_cpu_s": $database_cpu_s, "loadgen_cpu_s": $loadgen_cpu_s, "wall_s": $wall_s,
                     "boot_s": $boot_s, "probe_before_ns": $probe_before, "probe_after_ns": $probe_after}}
 print(json.dumps(run, sort_keys=True, separators=(",", ":")))
 EOF
@@ -140,16 +172,16 @@ for mix in 100 0 90; do
   for w in $(seq 1 10); do run_point "$w" 2 $mix 60 30; done
 done
 # One core for the server (hey on the other).
-for mix in 100 0 90; do
-  for w in 1 2 4 8; do run_point "$w" 1 $mix 60 30; done
-done
+for w in 1 2 4 8; do run_point "$w" 1 100 60 30; done
+for w in 1 2 4; do run_point "$w" 1 0 60 30; done
+for w in 1 2 4 8; do run_point "$w" 1 90 60 30; done
 # Fewer clients than workers: some workers never get a request.
 run_point 8 2 100 60 4
 run_point 12 2 90 60 6
 # 20+ workers.
 run_point 24 2 100 120 60
 run_point 20 2 90 120 40
-run_point 24 2 0 120 60
+run_point 24 2 0 60 30
 # The article's own two runs, hey's rounding included.
 run_point 1 2 100 10 10
 run_point 5 2 100 30 30

@@ -163,6 +163,18 @@ expect_usage "--calibration|recommend|missing-profile.json" -- recommend --calib
 expect_usage "--plan|bogus|quick|full|failure" -- calibrate --plan bogus --only-fit
 expect_usage "--quick|--plan full" -- calibrate --quick --plan full --only-fit
 expect_usage "--runs|missing-runs.jsonl" -- calibrate --only-fit --runs "$fixtures/missing-runs.jsonl"
+expect_usage "--pg-dsn|port 0|1..65535" -- calibrate --only-fit --pg-dsn "host=127.0.0.1 port=0"
+expect_usage "--pg-dsn|bogus|host, hostaddr, port, user, password or dbname" -- calibrate --only-fit --pg-dsn "bogus=1"
+expect_usage "--pg-dsn|unterminated" -- calibrate --only-fit --pg-dsn "password='abc"
+expect_usage "--pg-dsn|key=value" -- probe --out /dev/null --pg-dsn "localhost"
+expect_usage "--pg-dsn|port 70000|1..65535" -- probe --out /dev/null --pg-dsn "port=70000"
+expect_usage "--out|required" -- probe
+expect_usage "--out|/nonexistent-dir/x.json|cannot write" -- probe --out /nonexistent-dir/x.json
+expect_usage "--calibration none|no costs" -- probe --out /dev/null --calibration none
+expect_usage "--calibration|missing-profile.json" -- probe --out /dev/null --calibration "$fixtures/missing-profile.json"
+expect_usage "--seed" -- probe --out /dev/null --seed 3
+expect_usage "--profile-uncertainty|--replications 1|at least 2" -- predict --profile-uncertainty --replications 1
+expect_usage "--profile-uncertainty|none|no standard errors" -- predict --profile-uncertainty --calibration none
 expect_usage "--runs|required" -- validate
 expect_usage "--runs|missing-runs.jsonl" -- validate --runs "$fixtures/missing-runs.jsonl"
 
