@@ -166,7 +166,7 @@ Run Harness::run(const RunConfig& config) {
     load_process.limit = load_limit(config);
     load_process.temp_root = options_.temp_root;
     load_process.session_nice = options_.session_nice;
-    LatencySummary latency;
+    MeasuredLatency latency;
     if (config.load == LoadKind::closed) {
         ClosedLoad load;
         load.url = server.url();

@@ -14,8 +14,8 @@ double nearest_rank_percentile(std::vector<double> sample, double percent) {
     return sample[std::min(index, sample.size() - 1)];
 }
 
-LatencySummary summarize_latencies(const std::vector<double>& latencies_s) {
-    LatencySummary s;
+MeasuredLatency summarize_latencies(const std::vector<double>& latencies_s) {
+    MeasuredLatency s;
     if (latencies_s.empty()) return s;
     s.mean_s = std::accumulate(latencies_s.begin(), latencies_s.end(), 0.0) / static_cast<double>(latencies_s.size());
     s.min_s = *std::min_element(latencies_s.begin(), latencies_s.end());

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
+#include "sim/simulator.hpp"
 
 namespace {
 
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
         } catch (const workersim::cli::UsageError& e) {
             std::cerr << "workersim " << c.name << ": " << e.what() << "\n";
             return 2;
-        } catch (const std::length_error& e) {  // the simulator's bound on connections in flight
+        } catch (const workersim::InFlightLimitExceeded& e) {
             std::cerr << "workersim " << c.name << ": " << e.what() << " (--rate, --requests)\n";
             return 2;
         } catch (const std::exception& e) {

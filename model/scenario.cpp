@@ -74,6 +74,11 @@ void validate(const Scenario& s) {
     require(s.server.max_requests_jitter >= 0, "max_requests_jitter", s.server.max_requests_jitter, ">= 0");
     require(std::isfinite(s.server.boot_s) && s.server.boot_s >= 0, "boot_s", s.server.boot_s, ">= 0 s");
     require(s.server.master_tick_s > 0, "master_tick_s", s.server.master_tick_s, "> 0 s");
+    require(std::isfinite(s.server.kill_s) && s.server.kill_s >= 0, "kill_s", s.server.kill_s, ">= 0 s");
+    // Linux caps net.ipv4.tcp_syn_retries at 127 (net/ipv4/sysctl_net_ipv4.c).
+    require(s.load.syn_retries >= 0 && s.load.syn_retries <= 127, "syn_retries", s.load.syn_retries, "0..127");
+    require(std::isfinite(s.load.syn_initial_timeout_s) && s.load.syn_initial_timeout_s > 0, "syn_initial_timeout_s",
+            s.load.syn_initial_timeout_s, "> 0 s");
     require(!s.request.empty(), "request phases", 0, "at least one phase");
     for (const Phase& p : s.request) validate(p.duration, "phase duration");
     if (s.load.kind == LoadKind::closed) {

@@ -34,7 +34,7 @@ struct Request {
     std::uint32_t worker = kNone;
     std::uint32_t generation = 0;
     std::uint16_t phase = 0;
-    std::uint8_t syn_drops = 0;
+    std::uint8_t syn_drops = 0;  // <= syn_retries + 1 <= 128 (Scenario validation)
     Stage stage = Stage::loadgen_cpu;
     bool client_gone = false;   // the client no longer waits for it
 };
@@ -434,7 +434,7 @@ private:
     std::uint32_t allocate_request() {
         if (free_slots_.empty()) {
             if (static_cast<std::int64_t>(requests_.size()) >= options_.max_in_flight)
-                throw std::length_error("more than " + std::to_string(options_.max_in_flight) +
+                throw InFlightLimitExceeded("more than " + std::to_string(options_.max_in_flight) +
                                         " connections in flight at once: the load is far beyond the server's "
                                         "capacity; lower the rate or the requests");
             requests_.emplace_back();

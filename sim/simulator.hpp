@@ -3,6 +3,7 @@
 // plain struct out: no I/O, no global state; the seed fixes every random draw.
 
 #include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 #include "model/result.hpp"
@@ -39,7 +40,13 @@ struct Simulation {
     double statistics_start_s = 0;        // when the discarded warm-up ended (0: none)
 };
 
-// Throws std::invalid_argument for an invalid scenario and std::length_error when the run
+// The run would hold more than SimulationOptions::max_in_flight connections at once: an
+// open load far beyond capacity, whose queue grows without bound.
+struct InFlightLimitExceeded : std::length_error {
+    using std::length_error::length_error;
+};
+
+// Throws std::invalid_argument for an invalid scenario and InFlightLimitExceeded when the run
 // would exceed options.max_in_flight connections at once.
 Simulation simulate(const Scenario& scenario, const SimulationOptions& options);
 Result simulate(const Scenario& scenario, std::uint64_t seed);

@@ -17,7 +17,7 @@ TEST_CASE("the seed article's one-worker run summarizes to its mean and extremes
     // Ten requests served one after another, 1 s each: i-th response at i seconds.
     std::vector<double> latencies;
     for (int i = 1; i <= 10; ++i) latencies.push_back(i);
-    const LatencySummary s = summarize_latencies(latencies);
+    const MeasuredLatency s = summarize_latencies(latencies);
     CHECK(s.mean_s == Approx(5.5));
     CHECK(s.min_s == 1);
     CHECK(s.max_s == 10);
@@ -27,7 +27,7 @@ TEST_CASE("the seed article's one-worker run summarizes to its mean and extremes
 }
 
 TEST_CASE("an empty sample summarizes to zeros") {
-    const LatencySummary s = summarize_latencies({});
+    const MeasuredLatency s = summarize_latencies({});
     CHECK(s.mean_s == 0);
     CHECK(s.p99_s == 0);
 }
