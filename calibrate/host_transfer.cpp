@@ -1,6 +1,7 @@
 #include "calibrate/host_transfer.hpp"
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -82,9 +83,12 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
     p.host_probe_ns = probe.loop_ns;
     p.host_probe = probe;
     p.name = base.name + "+probe";
-    p.provenance.notes = (base.provenance.notes.empty() ? "" : base.provenance.notes + "; ") + "moved to this host by workersim probe on " + probe.date +
-                         " (loop " + std::to_string(probe.loop_ns) + " ns/iteration vs " + std::to_string(base_ns) +
-                         " where fitted)";
+    p.provenance.moved = probe.date;
+    std::ostringstream note;
+    if (!base.provenance.notes.empty()) note << base.provenance.notes << "; ";
+    note << "moved to this host by workersim probe on " << probe.date << " (loop " << probe.loop_ns
+         << " ns/iteration vs " << base_ns << " where fitted)";
+    p.provenance.notes = note.str();
     return p;
 }
 

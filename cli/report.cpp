@@ -73,7 +73,7 @@ std::string calibration_line(const Profile& profile, bool embedded) {
     if (v.date.empty() && v.cpu_model.empty()) return "";
     std::string line = "calibrated on " + (v.cpu_model.empty() ? std::string("an unnamed host") : v.cpu_model) +
                        (v.date.empty() ? "" : ", " + v.date.substr(0, 10));
-    if (profile.host_probe) line += ", probed " + profile.host_probe->date.substr(0, 10);
+    if (!v.moved.empty()) line += ", moved to a host probed " + v.moved.substr(0, 10);
     if (embedded)
         line += "; for this host: workersim probe --out host.json (seconds) or workersim calibrate --quick (minutes), "
                 "then --calibration FILE";
@@ -84,7 +84,7 @@ nlohmann::json calibration_json(const Profile& profile) {
     return {{"name", profile.name},
             {"cpu_model", profile.provenance.cpu_model},
             {"calibrated", profile.provenance.date},
-            {"probed", profile.host_probe ? nlohmann::json(profile.host_probe->date) : nlohmann::json(nullptr)}};
+            {"moved", profile.provenance.moved.empty() ? nlohmann::json(nullptr) : nlohmann::json(profile.provenance.moved)}};
 }
 
 }  // namespace workersim::cli

@@ -18,7 +18,7 @@ std::string format_kib(double kib);
 // Which host and day the profile holds for, in one line; with the embedded profile also how
 // to move it to this host (a profile is a snapshot: the loop alone has drifted 3x here).
 std::string calibration_line(const Profile& profile, bool embedded);
-// The same as a JSON field: {"name", "cpu_model", "calibrated", "probed"}.
+// The same as a JSON field: {"name", "cpu_model", "calibrated", "moved"}.
 nlohmann::json calibration_json(const Profile& profile);
 
 }  // namespace workersim::cli

@@ -20,6 +20,7 @@ struct Provenance {
     std::string postgresql_version;
     std::string hey_version;
     std::string runs_file;   // which runs it was fitted from
+    std::string moved;       // when `workersim probe` moved it to another host; "" if never
     std::string notes;
 };
 

@@ -57,6 +57,7 @@ nlohmann::json to_json(const Profile& p) {
           {"postgresql_version", v.postgresql_version},
           {"hey_version", v.hey_version},
           {"runs_file", v.runs_file},
+          {"moved", v.moved},
           {"notes", v.notes}}},
         {"host_cores", p.host_cores},
         {"cpu_scheduler", p.cpu_scheduler == CpuScheduler::per_core_queues ? "per_core_queues" : "shared_queue"},
@@ -99,6 +100,7 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
         pr.postgresql_version = v.string_or("postgresql_version", "");
         pr.hey_version = v.string_or("hey_version", "");
         pr.runs_file = v.string_or("runs_file", "");
+        pr.moved = v.string_or("moved", "");
         pr.notes = v.string_or("notes", "");
         v.reject_unknown_keys();
     }
