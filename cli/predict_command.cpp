@@ -61,6 +61,10 @@ int predict_command(int argc, const char* const* argv) {
     po::options_description general("workersim predict: what throughput, latency and memory N sync workers give\n"
                                     "\nGeneral");
     general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary")(
+        "profile-uncertainty",
+        "replications also draw the profile's fitted values from their fitted distributions (value ± standard "
+        "error), beside the same replications with the profile as fitted: how much of the spread is the "
+        "calibration's (default 20 replications)")(
         "timeline", po::value<std::string>(),
         "with --json: one run with the state sampled every SECONDS of simulated time (e.g. 1s, 500ms) in "
         "\"timeline\": [{time_s, accept_queue, busy_workers, live_workers, completed, worker_timeouts, "

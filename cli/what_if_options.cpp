@@ -70,8 +70,7 @@ po::options_description profile_options() {
     po::options_description o("Calibration");
     o.add_options()
         ("calibration", po::value<std::string>(), "profile JSON from `workersim calibrate`, or `none` for an ideal server with no overheads (default: the embedded profile)")
-        ("seed", po::value<std::string>(), "random seed, 0..2^63 (default 1); the same seed gives identical output")
-        ("profile-uncertainty", "each replication draws the profile's fitted values from their fitted distributions (value ± standard error); predict then shows how much of the spread is the calibration's (default 20 replications)");
+        ("seed", po::value<std::string>(), "random seed, 0..2^63 (default 1); the same seed gives identical output");
     return o;
 }
 
