@@ -19,6 +19,12 @@ void scale(Profile& p, double& value, const std::string& fit_name, double factor
     }
 }
 
+// A value replaced outright: its standard error keeps its relative size.
+void replace(Profile& p, double& value, const std::string& fit_name, double now) {
+    scale(p, value, fit_name, value > 0 ? now / value : 1.0);
+    value = now;
+}
+
 double ratio_or(double now, double then, double fallback) { return now > 0 && then > 0 ? now / then : fallback; }
 
 }  // namespace
@@ -40,8 +46,8 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
         scale(p, p.db_connect_s, "db_connect_s", ratio_or(probe.db_connect_s, then->db_connect_s, 1.0));
         scale(p, p.boot_s, "boot_s", ratio_or(probe.boot_s, then->boot_s, speed));
     } else {
-        p.db_client_cpu_s = probe.db_client_cpu_s;
-        p.db_connect_s = probe.db_connect_s;
+        replace(p, p.db_client_cpu_s, "db_client_cpu_s", probe.db_client_cpu_s);
+        replace(p, p.db_connect_s, "db_connect_s", probe.db_connect_s);
         scale(p, p.boot_s, "boot_s", speed);
     }
 
@@ -60,10 +66,13 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
         }
         const double pooled_ratio = by_cores.back() / std::max(db_backend_cpu_s(base, cores), 1e-12);
         scale(p, p.db_backend_cpu_s, "db_backend_cpu_s", pooled_ratio);
-        p.db_backend_cpu_s_by_cores = by_cores;
+        p.db_backend_cpu_s_by_cores.resize(by_cores.size(), p.db_backend_cpu_s_by_cores.empty() ? 0.0 : p.db_backend_cpu_s_by_cores.back());
+        for (std::size_t i = 0; i < by_cores.size(); ++i)
+            replace(p, p.db_backend_cpu_s_by_cores[i], "db_backend_cpu_s_" + std::to_string(i + 1), by_cores[i]);
     } else {
         scale(p, p.db_backend_cpu_s, "db_backend_cpu_s", speed);
-        for (double& s : p.db_backend_cpu_s_by_cores) s *= speed;
+        for (std::size_t i = 0; i < p.db_backend_cpu_s_by_cores.size(); ++i)
+            scale(p, p.db_backend_cpu_s_by_cores[i], "db_backend_cpu_s_" + std::to_string(i + 1), speed);
     }
 
     // The capacity curve: the fitted one times the probe's change at each k (beyond the base
@@ -76,7 +85,9 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
         const bool comparable = then && i < then->core_capacity.size();
         curve.push_back(comparable ? std::min<double>(k, fitted_curve[i] * now / then->core_capacity[i]) : now);
     }
-    p.core_capacity = curve;
+    p.core_capacity = fitted_curve;
+    for (std::size_t i = 0; i < curve.size(); ++i)
+        replace(p, p.core_capacity[i], "core_capacity_" + std::to_string(i + 1), curve[i]);
     p.host_cores = cores;
     p.db_backend_cpu_s_by_cores.resize(std::min<std::size_t>(p.db_backend_cpu_s_by_cores.size(), cores));
 

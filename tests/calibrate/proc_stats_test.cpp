@@ -96,3 +96,40 @@ TEST_CASE("a core /proc/stat does not list is an error naming it") {
                       Catch::Contains("cpu1"));
     CHECK_THROWS_WITH(parse_proc_stat_busy_ticks("cpu1 1 2 3\n", 1), Catch::Contains("fewer than 8"));
 }
+
+namespace {
+
+// /proc/net/tcp as captured with PostgreSQL listening on 127.0.0.1:5432 (0100007F:1538) and
+// one connection to it (both ends), a server on 0.0.0.0:8000 (00000000:1F40), and a client of
+// port 9000 (2328) on another host.
+const std::string kProcNetTcp =
+    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    "   0: 0100007F:1538 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000   113        0 777001 1 0000000000000000 20 4 30 10 -1\n"
+    "   1: 0100007F:1538 00000000:0000 0A 00000000:00000000 00:00000000 00000000   113        0 23456 1 0000000000000000 100 0 0 10 0\n"
+    "   2: 00000000:1F40 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 31337 1 0000000000000000 100 0 0 10 0\n"
+    "   3: 0100007F:D2A4 0100007F:1538 01 00000000:00000000 00:00000000 00000000     0        0 777002 1 0000000000000000 20 4 30 10 -1\n"
+    "   4: 0A00020F:B3C2 0A000201:2328 01 00000000:00000000 02:000AFC80 00000000     0        0 55555 2 0000000000000000 20 4 30 10 -1\n";
+
+}  // namespace
+
+TEST_CASE("the listening socket's inode is found by its port in /proc/net/tcp", "[proc_net_tcp]") {
+    CHECK(parse_listening_inode(kProcNetTcp, 5432) == std::optional<std::uint64_t>(23456));
+    CHECK(parse_listening_inode(kProcNetTcp, 8000) == std::optional<std::uint64_t>(31337));
+}
+
+TEST_CASE("an established connection on the listening port is not taken for the listener", "[proc_net_tcp]") {
+    // Row 0 (ESTABLISHED, local port 5432) comes first; only the LISTEN row may answer.
+    const std::string header_and_established_only =
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+        "   0: 0100007F:1538 0100007F:D2A4 01 00000000:00000000 00:00000000 00000000   113        0 777001 1 0000000000000000 20 4 30 10 -1\n";
+    CHECK(parse_listening_inode(header_and_established_only, 5432) == std::nullopt);
+    CHECK(parse_listening_inode(kProcNetTcp, 5432) != std::optional<std::uint64_t>(777001));
+}
+
+TEST_CASE("a port nobody listens on has no listening inode, even if connections use it", "[proc_net_tcp]") {
+    CHECK(parse_listening_inode(kProcNetTcp, 5433) == std::nullopt);
+    CHECK(parse_listening_inode(kProcNetTcp, 9000) == std::nullopt);   // only a remote port
+    CHECK(parse_listening_inode(kProcNetTcp, 53924) == std::nullopt);  // D2A4: a client's local port
+    CHECK(parse_listening_inode(kProcNetTcp.substr(0, kProcNetTcp.find('\n') + 1), 5432) == std::nullopt);
+    CHECK(parse_listening_inode("", 5432) == std::nullopt);
+}
