@@ -151,7 +151,7 @@ run = {"format": "workersim-run/1",
                     "boot_s": $boot_s, "probe_before_ns": $probe_before, "probe_after_ns": $probe_after}}
 print(json.dumps(run, sort_keys=True, separators=(",", ":")))
 EOF
-  echo "$id: $(tail -1 "$out" | $python -c 'import json,sys; m=json.load(sys.stdin)["measured"]; print(f"{m["completed"]} done, {m["throughput_rps"]:.3f}/s, mean {m["latency_mean_s"]:.3f} s, probes {m["probe_before_ns"]:.1f} -> {m["probe_after_ns"]:.1f} ns")')"
+  echo "$id: $(tail -1 "$out" | $python -c 'import json,sys; m=json.load(sys.stdin)["measured"]; print("%d done, %.3f/s, mean %.3f s, probes %.1f -> %.1f ns" % (m["completed"], m["throughput_rps"], m["latency_mean_s"], m["probe_before_ns"], m["probe_after_ns"]))')"
 }
 
 # run_point WORKERS CORES IO REQUESTS CLIENTS
