@@ -65,7 +65,7 @@ void print_probe(std::ostream& out, const Profile& base, const Profile& moved) {
 
 int probe_command(int argc, const char* const* argv) {
     po::options_description general(
-        "workersim probe: measure this host's loop speed, cores, PostgreSQL connection and boot costs (about 15 s)\n"
+        "workersim probe: measure this host's loop speed, cores, PostgreSQL connection and boot costs (about 9 s)\n"
         "and write the calibration moved to it\n\nGeneral");
     general.add_options()("help,h", "this help")
         ("out", po::value<std::string>(), "where the moved profile JSON goes (required)")
