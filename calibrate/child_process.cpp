@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "calibrate/emergency_stop.hpp"
+#include "calibrate/temp_directory.hpp"
 #include "calibrate/text_file.hpp"
 
 extern char** environ;
@@ -215,11 +216,11 @@ ChildExit ChildProcess::stop(std::chrono::milliseconds grace) {
     return *exit_;
 }
 
-void run_to_completion(ChildSpec spec, std::chrono::milliseconds timeout) {
-    char path[] = "/tmp/workersim-stderr-XXXXXX";
-    const int fd = mkstemp(path);
-    if (fd < 0) throw std::system_error(errno, std::generic_category(), "mkstemp");
-    close(fd);
+void run_to_completion(ChildSpec spec, std::chrono::milliseconds timeout, const std::string& temp_root) {
+    // A TempDirectory, not a bare file: under temp_root, and removed on Ctrl-C or by the next
+    // run after a SIGKILL like every other.
+    const TempDirectory directory("workersim-command", temp_root);
+    const std::string path = directory.file("stderr");
     spec.stderr_path = path;
     std::string command;
     for (const auto& word : spec.argv) command += (command.empty() ? "" : " ") + word;
@@ -230,7 +231,6 @@ void run_to_completion(ChildSpec spec, std::chrono::milliseconds timeout) {
         if (!result) child.stop(std::chrono::seconds(1));
     }
     const std::string err_text = read_text_file(path);
-    unlink(path);
     if (!result)
         throw std::runtime_error("`" + command + "` did not finish within " + std::to_string(timeout.count()) +
                                  " ms; stderr: " + err_text);

@@ -71,7 +71,8 @@ private:
 };
 
 // Runs a short command to completion (initdb, pg_isready); throws std::runtime_error naming
-// the command and quoting its stderr if it fails or outlasts `timeout`.
-void run_to_completion(ChildSpec spec, std::chrono::milliseconds timeout);
+// the command and quoting its stderr if it fails or outlasts `timeout`. Its stderr goes to a
+// temporary directory under `temp_root` (empty: $TMPDIR or /tmp).
+void run_to_completion(ChildSpec spec, std::chrono::milliseconds timeout, const std::string& temp_root = "");
 
 }  // namespace workersim

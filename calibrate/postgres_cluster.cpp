@@ -101,7 +101,7 @@ PostgresCluster::PostgresCluster(const PostgresOptions& options) {
                    "--auth-host=scram-sha-256", "--pwfile=" + password_file, "--no-sync",
                    "--encoding=UTF8", "--locale=C"};
     initdb.run_as_user = user;
-    run_to_completion(initdb, 60s);
+    run_to_completion(initdb, 60s, options.temp_root);
     connection_.password = options.password;
 
     connection_.port = free_loopback_port();
@@ -132,7 +132,7 @@ PostgresCluster::PostgresCluster(const PostgresOptions& options) {
         ready.argv = {options.bin_dir + "/pg_isready", "-q", "-h", "127.0.0.1", "-p",
                       std::to_string(connection_.port), "-U", "postgres", "-d", "postgres"};
         try {
-            run_to_completion(ready, 10s);
+            run_to_completion(ready, 10s, options.temp_root);
             break;
         } catch (const std::runtime_error&) {
             if (std::chrono::steady_clock::now() > deadline)
