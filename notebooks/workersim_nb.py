@@ -14,8 +14,8 @@ from pathlib import Path
 
 REPO = Path(os.environ.get("WORKERSIM_REPO", Path(__file__).resolve().parent.parent))
 PROFILE_PATH = REPO / "calibrate" / "data" / "default-profile.json"
-# Preferred first: the full calibration; the quick one is a smaller, noisier sample.
-RUNS_CANDIDATES = [REPO / "calibrate" / "data" / "full-runs.jsonl", REPO / "calibrate" / "data" / "quick-runs.jsonl"]
+# The article's grid measured the article's way (scripts/measure-seed-runs.sh) first, then the harness's.
+RUNS_CANDIDATES = [REPO / "calibrate" / "data" / f for f in ("seed-runs.jsonl", "full-runs.jsonl", "quick-runs.jsonl")]
 
 # The seed article's three workloads, (io_pct, cpu_pct).
 SEED_MIXES = [(100, 0), (0, 100), (90, 10)]
