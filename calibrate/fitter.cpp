@@ -169,7 +169,7 @@ void fit_database_cpu(const std::vector<const FitRun*>& runs, int host_cores, Pr
 }
 
 std::int64_t sent_requests(const RunConfig& c) {
-    return c.load == LoadKind::closed ? c.requests / c.clients * c.clients : c.requests;
+    return c.load == LoadKind::closed ? hey_requests_sent(c.requests, c.clients) : c.requests;
 }
 
 // hey's CPU per request. httperf busy-polls a whole core whatever the rate, so open-loop runs

@@ -10,6 +10,7 @@
 #include "calibrate/temp_directory.hpp"
 #include "calibrate/text_file.hpp"
 #include "calibrate/utc_time.hpp"
+#include "model/scenario.hpp"
 
 namespace workersim {
 
@@ -188,7 +189,7 @@ ClosedLoadOutcome run_hey(const ClosedLoad& load) {
     ClosedLoadOutcome outcome;
     const std::string csv = run_tool(spec, load.process, outcome);
     outcome.records = parse_hey_csv(csv);
-    outcome.issued = (load.requests / load.clients) * load.clients;
+    outcome.issued = hey_requests_sent(load.requests, load.clients);
     return outcome;
 }
 

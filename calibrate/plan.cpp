@@ -233,7 +233,7 @@ std::vector<RunConfig> make_plan(PlanKind kind) {
 
 double nominal_load_s(const RunConfig& c) {
     if (c.load == LoadKind::open) return static_cast<double>(c.requests) / c.rate_per_s + demand_wall_s(c);
-    const std::int64_t sent = c.requests / c.clients * c.clients;
+    const std::int64_t sent = hey_requests_sent(c.requests, c.clients);
     return static_cast<double>(sent) / nominal_throughput_rps(c, c.clients);
 }
 

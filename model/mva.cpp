@@ -266,7 +266,7 @@ Result predict_mva(const Scenario& s) {
         const double response_s = x > 0 && std::isfinite(x) ? clients / x : h.mean_s;
         const double backlog_wait_s = std::max(0.0, response_s - h.mean_s);
         for (int i = 0; i < 6; ++i) q[i] = backlog_wait_s + h.quantile_s(percentile[i]);
-        r.completed = s.load.requests / clients * clients;
+        r.completed = hey_requests_sent(s.load.requests, clients);
         r.throughput_rps = std::isfinite(x) ? x : 0.0;
         r.makespan_s = x > 0 && std::isfinite(x) ? r.completed / x : 0.0;
         r.latency.mean_s = response_s;

@@ -52,6 +52,15 @@ struct ServerConfig {
 
 enum class LoadKind { closed, open };
 
+// hey -n N -c C gives each of its C clients N / C requests (integer division): (N / C) * C in
+// all, so -n 60 -c 16 sends 48. The one home of that rounding.
+constexpr std::int64_t hey_requests_per_client(std::int64_t requests, std::int64_t clients) {
+    return requests / clients;
+}
+constexpr std::int64_t hey_requests_sent(std::int64_t requests, std::int64_t clients) {
+    return hey_requests_per_client(requests, clients) * clients;
+}
+
 struct Load {
     LoadKind kind = LoadKind::closed;
     int clients = 50;                   // closed: hey -c

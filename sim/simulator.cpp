@@ -69,7 +69,7 @@ public:
             idle_.push_back(static_cast<std::uint32_t>(workers_.size()) - 1 - w);  // worker 0 on top
         }
         if (s_.load.kind == LoadKind::closed) {
-            const std::int64_t per_client = s_.load.requests / s_.load.clients;  // hey: n / c, rounded down
+            const std::int64_t per_client = hey_requests_per_client(s_.load.requests, s_.load.clients);
             remaining_.assign(static_cast<std::size_t>(s_.load.clients), per_client);
             total_ = per_client * s_.load.clients;
         } else {

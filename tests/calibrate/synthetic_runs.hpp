@@ -89,7 +89,7 @@ inline std::vector<Run> synthetic_runs(const std::vector<RunConfig>& plan, const
             truth.request_cpu_s + (io ? truth.db_client_cpu_s : 0) + cpu_frac * c.unit_s * truth.loop_cpu_s;
         m.worker_cpu_s = n * worker_cpu_per_request * inflation * (1 + noise.cpu_relative_sd * normal(rng));
         m.database_cpu_s = io ? n * slowdown * truth.db_backend_cpu_s * (1 + noise.cpu_relative_sd * normal(rng)) : 0;
-        const std::int64_t sent = c.load == LoadKind::closed ? c.requests / c.clients * c.clients : c.requests;
+        const std::int64_t sent = c.load == LoadKind::closed ? hey_requests_sent(c.requests, c.clients) : c.requests;
         m.loadgen_cpu_s =
             static_cast<double>(sent) * slowdown * truth.loadgen_cpu_s * (1 + noise.cpu_relative_sd * normal(rng));
         m.master_pss_kib = truth.memory.master_pss_kib(c.workers) + noise.pss_sd_kib * normal(rng);
