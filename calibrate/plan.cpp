@@ -219,16 +219,18 @@ const char* plan_name(PlanKind kind) {
     switch (kind) {
         case PlanKind::full: return "full";
         case PlanKind::failure: return "failure";
-        default: return "quick";
+        case PlanKind::quick: return "quick";
     }
+    throw std::invalid_argument("unknown plan kind");
 }
 
 std::vector<RunConfig> make_plan(PlanKind kind) {
     switch (kind) {
         case PlanKind::full: return full_plan();
         case PlanKind::failure: return failure_plan();
-        default: return quick_plan();
+        case PlanKind::quick: return quick_plan();
     }
+    throw std::invalid_argument("unknown plan kind");
 }
 
 double nominal_load_s(const RunConfig& c) {

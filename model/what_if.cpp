@@ -12,8 +12,10 @@ Distribution make_distribution(DistributionKind kind, double mean_s, double cv) 
     switch (kind) {
         case DistributionKind::exponential: return Distribution::exponential(mean_s);
         case DistributionKind::lognormal: return Distribution::lognormal(mean_s, cv);
-        default: return Distribution::deterministic(mean_s);
+        case DistributionKind::deterministic: return Distribution::deterministic(mean_s);
+        case DistributionKind::empirical: break;  // needs samples, which a what-if does not carry
     }
+    throw std::invalid_argument("a what-if's duration is det, exp or lognormal, not empirical");
 }
 
 void add_cpu(std::vector<Phase>& phases, double seconds, PhaseOwner owner) {
