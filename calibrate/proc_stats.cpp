@@ -27,26 +27,46 @@ std::string proc_path(pid_t pid, const char* file) {
 
 }  // namespace
 
-CpuTicks parse_proc_stat_cpu(const std::string& stat_text) {
-    const auto close = stat_text.rfind(')');
-    if (close == std::string::npos)
-        throw std::invalid_argument("/proc stat line without ')': \"" + stat_text.substr(0, 80) + "\"");
-    std::istringstream fields(stat_text.substr(close + 1));
-    // After ')' the first field is field 3 (state); utime is field 14.
-    std::vector<std::string> tokens;
-    for (std::string token; fields >> token && tokens.size() < 15;) tokens.push_back(token);
-    if (tokens.size() < 15)
-        throw std::invalid_argument("/proc stat line has too few fields: \"" + stat_text.substr(0, 80) + "\"");
-    auto field = [&](int number) {
-        const std::string& token = tokens.at(static_cast<std::size_t>(number - 3));
+namespace {
+
+// Fields 3..last of a /proc/PID/stat line, as integers where asked: the command name (field 2)
+// may contain spaces and ')', so fields are counted from the last ')'.
+class StatFields {
+public:
+    StatFields(const std::string& stat_text, int last) {
+        const auto close = stat_text.rfind(')');
+        if (close == std::string::npos)
+            throw std::invalid_argument("/proc stat line without ')': \"" + stat_text.substr(0, 80) + "\"");
+        std::istringstream fields(stat_text.substr(close + 1));
+        for (std::string token; static_cast<int>(tokens_.size()) < last - 2 && fields >> token;)
+            tokens_.push_back(token);
+        if (static_cast<int>(tokens_.size()) < last - 2)
+            throw std::invalid_argument("/proc stat line has too few fields: \"" + stat_text.substr(0, 80) + "\"");
+    }
+
+    std::int64_t integer(int number) const {
+        const std::string& token = tokens_.at(static_cast<std::size_t>(number - 3));
         std::size_t used = 0;
         const long long value = std::stoll(token, &used);
         if (used != token.size())
             throw std::invalid_argument("/proc stat field " + std::to_string(number) + " = \"" + token +
                                         "\": expected an integer");
         return static_cast<std::int64_t>(value);
-    };
-    return CpuTicks{field(14), field(15), field(16), field(17)};
+    }
+
+private:
+    std::vector<std::string> tokens_;
+};
+
+}  // namespace
+
+CpuTicks parse_proc_stat_cpu(const std::string& stat_text) {
+    const StatFields fields(stat_text, 17);  // utime, stime, cutime, cstime: fields 14-17
+    return CpuTicks{fields.integer(14), fields.integer(15), fields.integer(16), fields.integer(17)};
+}
+
+std::int64_t parse_proc_stat_start_ticks(const std::string& stat_text) {
+    return StatFields(stat_text, 22).integer(22);  // starttime, ticks after boot
 }
 
 double parse_smaps_rollup_pss_kib(const std::string& text) {
@@ -105,6 +125,12 @@ std::optional<CpuTicks> read_cpu_ticks(pid_t pid) {
     return parse_proc_stat_cpu(*text);
 }
 
+std::optional<std::int64_t> read_start_ticks(pid_t pid) {
+    const auto text = read_text(proc_path(pid, "stat"));
+    if (!text || text->empty()) return std::nullopt;
+    return parse_proc_stat_start_ticks(*text);
+}
+
 std::optional<double> read_pss_kib(pid_t pid) {
     const auto text = read_text(proc_path(pid, "smaps_rollup"));
     if (!text || text->empty()) return std::nullopt;
@@ -159,10 +185,8 @@ std::optional<std::uint64_t> parse_listening_inode(const std::string& text, int 
 }
 
 std::optional<pid_t> find_listening_pid(int port) {
-    std::ifstream tcp("/proc/net/tcp");
-    std::stringstream text;
-    text << tcp.rdbuf();
-    const auto inode = parse_listening_inode(text.str(), port);
+    const auto text = read_text("/proc/net/tcp");
+    const auto inode = text ? parse_listening_inode(*text, port) : std::nullopt;
     if (!inode) return std::nullopt;
     const std::string wanted = "socket:[" + std::to_string(*inode) + "]";
     std::optional<pid_t> oldest;

@@ -23,6 +23,10 @@ struct CpuTicks {
 // may contain spaces and ')', so fields are counted from the last ')'.
 CpuTicks parse_proc_stat_cpu(const std::string& stat_text);
 
+// When the process started (field 22 of /proc/PID/stat, clock ticks after boot): with its pid
+// it names one process, not a later one that reuses the pid. Throws like the above.
+std::int64_t parse_proc_stat_start_ticks(const std::string& stat_text);
+
 // The `Pss:` line of /proc/PID/smaps_rollup, in KiB. Throws std::invalid_argument if absent.
 double parse_smaps_rollup_pss_kib(const std::string& smaps_rollup_text);
 
@@ -44,6 +48,7 @@ double ticks_to_s(std::int64_t ticks);
 
 // Live readers: std::nullopt when the process is gone (it may exit between two reads).
 std::optional<CpuTicks> read_cpu_ticks(pid_t pid);
+std::optional<std::int64_t> read_start_ticks(pid_t pid);
 std::optional<double> read_pss_kib(pid_t pid);
 std::vector<pid_t> read_children(pid_t pid);     // union over the process's threads
 std::optional<std::string> read_comm(pid_t pid);  // the executable's short name

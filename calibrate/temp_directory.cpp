@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "calibrate/emergency_stop.hpp"
+#include "calibrate/proc_stats.hpp"
 
 namespace workersim {
 
@@ -24,18 +25,11 @@ std::string root_or_default(const std::string& root) {
     return tmpdir && *tmpdir ? tmpdir : "/tmp";
 }
 
-// "PID STARTTIME": the start time (field 22 of /proc/PID/stat, in ticks since boot) tells
-// our process apart from a later one that reuses its pid.
+// "PID STARTTIME": the start time tells our process apart from a later one that reuses its
+// pid; "" once the process is gone.
 std::string process_identity(pid_t pid) {
-    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-    std::string stat;
-    std::getline(in, stat);
-    const auto paren = stat.rfind(')');
-    if (paren == std::string::npos) return "";
-    std::istringstream fields(stat.substr(paren + 2));
-    std::string field;
-    for (int i = 3; i <= 22 && (fields >> field); ++i) {}
-    return std::to_string(pid) + " " + field;
+    const auto start_ticks = read_start_ticks(pid);
+    return start_ticks ? std::to_string(pid) + " " + std::to_string(*start_ticks) : "";
 }
 
 }  // namespace

@@ -21,6 +21,15 @@ TEST_CASE("CPU ticks are read after the last ')' even when the command name hold
     CHECK(ticks.cstime == 37);
 }
 
+TEST_CASE("a process's start time is field 22 of its stat line, counted after the last ')'") {
+    const std::string stat =
+        "32373 (a) b (c) R 32369 32369 4838 0 -1 4194304 2974 6810 2 0 42 11 35 37 20 0 1 0 492709 "
+        "17149952 3452 18446744073709551615 94518275649536 94518275649877 140733683626800 0\n";
+    CHECK(parse_proc_stat_start_ticks(stat) == 492709);
+    CHECK_THROWS_AS(parse_proc_stat_start_ticks("4242 (truncated) S 1 2 3"), std::invalid_argument);
+    CHECK(read_start_ticks(getpid()).has_value());
+}
+
 TEST_CASE("a captured /proc/PID/stat of a gunicorn worker gives its utime and stime") {
     const std::string stat =
         "13885 (gunicorn) S 13816 13809 4838 0 -1 4194368 1872 0 0 0 8 7 0 0 20 0 1 0 573887 47722496 "
