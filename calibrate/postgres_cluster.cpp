@@ -79,22 +79,18 @@ PostgresCluster::PostgresCluster(const PostgresOptions& options) {
     const std::string data = directory_->file("data");
     const bool as_root = geteuid() == 0;
     const std::string user = as_root ? options.run_as_user : "";
-    if (as_root) {
-        // PostgreSQL refuses to run as root: the cluster belongs to its own user.
-        const passwd* account = getpwnam(user.c_str());
-        if (!account) throw std::runtime_error("running as root needs a \"" + user + "\" user for PostgreSQL");
-        if (chown(directory_->path().c_str(), account->pw_uid, account->pw_gid) != 0)
-            throw std::system_error(errno, std::generic_category(), "chown " + directory_->path());
-    }
     // Authentication as in Debian's stock cluster and the article: TCP connections log in
     // with a scram-sha-256 password (its key derivation costs CPU on both sides of every new
     // connection); only the local socket, which the app never uses, trusts.
     const std::string password_file = directory_->file("password");
     write_text_file(password_file, options.password + "\n");
     if (as_root) {
+        // PostgreSQL refuses to run as root: the cluster belongs to its own user.
         const passwd* account = getpwnam(user.c_str());
-        if (chown(password_file.c_str(), account->pw_uid, account->pw_gid) != 0)
-            throw std::system_error(errno, std::generic_category(), "chown " + password_file);
+        if (!account) throw std::runtime_error("running as root needs a \"" + user + "\" user for PostgreSQL");
+        for (const std::string& path : {directory_->path(), password_file})
+            if (chown(path.c_str(), account->pw_uid, account->pw_gid) != 0)
+                throw std::system_error(errno, std::generic_category(), "chown " + path);
     }
     ChildSpec initdb;
     initdb.argv = {options.bin_dir + "/initdb", "-D", data, "-U", "postgres", "--auth-local=trust",

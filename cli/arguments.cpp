@@ -81,4 +81,12 @@ double parse_kib(const std::string& flag, const std::string& text, double min_ki
     return value;
 }
 
+ExistingDatabase parse_pg_dsn_flag(const std::string& text) {
+    try {
+        return parse_pg_dsn(text);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(e.what());
+    }
+}
+
 }  // namespace workersim::cli

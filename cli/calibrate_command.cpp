@@ -144,7 +144,7 @@ int calibrate_command(int argc, const char* const* argv) {
         ("server-dir", po::value<std::string>(), "the reference app's directory (app.py, gunicorn_hooks.py)");
     po::options_description database("Database (default: a private PostgreSQL 15 cluster, scram-sha-256 like a stock one)");
     database.add_options()
-        ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead, as a libpq string, e.g. \"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\" (Debian's own cluster); its CPU is then not measured");
+        ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead, as a libpq string, e.g. \"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\" (Debian's own cluster); its CPU is measured when its postmaster on this host can be read");
     po::options_description all;
     all.add(general).add(database);
     const po::variables_map vm = parse_command_line(argc, argv, all);
@@ -171,13 +171,7 @@ int calibrate_command(int argc, const char* const* argv) {
     harness_options.server_dir = vm.count("server-dir") ? text_of(vm, "server-dir") : WORKERSIM_SERVER_DIR;
     if (!only_fit && !std::filesystem::exists(harness_options.server_dir + "/app.py"))
         throw UsageError("--server-dir " + harness_options.server_dir + ": no app.py there (give calibrate/server)");
-    if (vm.count("pg-dsn")) {
-        try {
-            harness_options.database = parse_pg_dsn(text_of(vm, "pg-dsn"));
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(e.what());
-        }
-    }
+    if (vm.count("pg-dsn")) harness_options.database = parse_pg_dsn_flag(text_of(vm, "pg-dsn"));
 
     std::vector<Run> runs;
     if (std::filesystem::exists(runs_path)) {

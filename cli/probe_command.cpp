@@ -11,6 +11,7 @@
 #include "calibrate/host_transfer.hpp"
 #include "calibrate/measurement_priority.hpp"
 #include "calibrate/temp_directory.hpp"
+#include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
@@ -91,13 +92,7 @@ int probe_command(int argc, const char* const* argv) {
     if (!std::filesystem::exists(options.server_dir + "/connection_probe.py"))
         throw UsageError("--server-dir " + options.server_dir + ": no connection_probe.py there (give calibrate/server)");
     std::optional<ExistingDatabase> existing;
-    if (vm.count("pg-dsn")) {
-        try {
-            existing = parse_pg_dsn(vm["pg-dsn"].as<std::string>());
-        } catch (const std::invalid_argument& e) {
-            throw UsageError(e.what());
-        }
-    }
+    if (vm.count("pg-dsn")) existing = parse_pg_dsn_flag(vm["pg-dsn"].as<std::string>());
     {  // fail on an unwritable --out before measuring
         std::ofstream test(out_path, std::ios::app);
         if (!test) throw UsageError("--out " + out_path + ": cannot write there");
@@ -117,9 +112,12 @@ int probe_command(int argc, const char* const* argv) {
     std::ofstream out(out_path);
     out << to_json(moved).dump(2) << "\n";
     if (!out.flush()) throw std::runtime_error(out_path + ": cannot write the profile");
-    if (vm.count("json")) std::cout << to_json(probe).dump(2) << "\n";
-    else print_probe(std::cout, base, moved);
-    if (!vm.count("json")) std::cout << "profile written to " << out_path << "\n";
+    if (vm.count("json")) {
+        std::cout << to_json(probe).dump(2) << "\n";
+    } else {
+        print_probe(std::cout, base, moved);
+        std::cout << "profile written to " << out_path << "\n";
+    }
     return 0;
 }
 
