@@ -9,10 +9,12 @@ namespace workersim {
 
 namespace {
 
-// Scales a fitted value and its standard error together.
-void scale(Profile& p, double& value, const std::string& fit_name, double factor) {
-    value *= factor;
-    const auto q = p.fit.find(fit_name);
+// Scales a profile value (named as Profile::fit names it) and its standard error together.
+void scale(Profile& p, const std::string& name, double factor) {
+    double* value = fitted_value(p, name).value;
+    if (!value) throw std::logic_error("host transfer: no profile value named " + name);
+    *value *= factor;
+    const auto q = p.fit.find(name);
     if (q != p.fit.end()) {
         q->second.std_error *= factor;
         q->second.rms_residual *= factor;
@@ -20,9 +22,11 @@ void scale(Profile& p, double& value, const std::string& fit_name, double factor
 }
 
 // A value replaced outright: its standard error keeps its relative size.
-void replace(Profile& p, double& value, const std::string& fit_name, double now) {
-    scale(p, value, fit_name, value > 0 ? now / value : 1.0);
-    value = now;
+void replace(Profile& p, const std::string& name, double now) {
+    double* value = fitted_value(p, name).value;
+    if (!value) throw std::logic_error("host transfer: no profile value named " + name);
+    scale(p, name, *value > 0 ? now / *value : 1.0);
+    *value = now;
 }
 
 double ratio_or(double now, double then, double fallback) { return now > 0 && then > 0 ? now / then : fallback; }
@@ -37,18 +41,18 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
     const double base_ns = base.host_probe_ns > 0 ? base.host_probe_ns : then ? then->loop_ns : 0;
     // A probe twice as slow per iteration means every Python CPU cost takes twice as long.
     const double speed = ratio_or(probe.loop_ns, base_ns, 1.0);
-    scale(p, p.loop_cpu_s, "loop_cpu_s", speed);
-    scale(p, p.request_cpu_s, "request_cpu_s", speed);
-    scale(p, p.loadgen_cpu_s, "loadgen_cpu_s", speed);
+    scale(p, "loop_cpu_s", speed);
+    scale(p, "request_cpu_s", speed);
+    scale(p, "loadgen_cpu_s", speed);
 
     if (then) {
-        scale(p, p.db_client_cpu_s, "db_client_cpu_s", ratio_or(probe.db_client_cpu_s, then->db_client_cpu_s, speed));
-        scale(p, p.db_connect_s, "db_connect_s", ratio_or(probe.db_connect_s, then->db_connect_s, 1.0));
-        scale(p, p.boot_s, "boot_s", ratio_or(probe.boot_s, then->boot_s, speed));
+        scale(p, "db_client_cpu_s", ratio_or(probe.db_client_cpu_s, then->db_client_cpu_s, speed));
+        scale(p, "db_connect_s", ratio_or(probe.db_connect_s, then->db_connect_s, 1.0));
+        scale(p, "boot_s", ratio_or(probe.boot_s, then->boot_s, speed));
     } else {
-        replace(p, p.db_client_cpu_s, "db_client_cpu_s", probe.db_client_cpu_s);
-        replace(p, p.db_connect_s, "db_connect_s", probe.db_connect_s);
-        scale(p, p.boot_s, "boot_s", speed);
+        replace(p, "db_client_cpu_s", probe.db_client_cpu_s);
+        replace(p, "db_connect_s", probe.db_connect_s);
+        scale(p, "boot_s", speed);
     }
 
     // PostgreSQL per core count: the ratio at the same k where both probes measured it.
@@ -65,14 +69,14 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
             by_cores.push_back(comparable ? fitted * ratio_or(now, measured_then, speed) : now);
         }
         const double pooled_ratio = by_cores.back() / std::max(db_backend_cpu_s(base, cores), 1e-12);
-        scale(p, p.db_backend_cpu_s, "db_backend_cpu_s", pooled_ratio);
+        scale(p, "db_backend_cpu_s", pooled_ratio);
         p.db_backend_cpu_s_by_cores.resize(by_cores.size(), p.db_backend_cpu_s_by_cores.empty() ? 0.0 : p.db_backend_cpu_s_by_cores.back());
         for (std::size_t i = 0; i < by_cores.size(); ++i)
-            replace(p, p.db_backend_cpu_s_by_cores[i], "db_backend_cpu_s_" + std::to_string(i + 1), by_cores[i]);
+            replace(p, "db_backend_cpu_s_" + std::to_string(i + 1), by_cores[i]);
     } else {
-        scale(p, p.db_backend_cpu_s, "db_backend_cpu_s", speed);
+        scale(p, "db_backend_cpu_s", speed);
         for (std::size_t i = 0; i < p.db_backend_cpu_s_by_cores.size(); ++i)
-            scale(p, p.db_backend_cpu_s_by_cores[i], "db_backend_cpu_s_" + std::to_string(i + 1), speed);
+            scale(p, "db_backend_cpu_s_" + std::to_string(i + 1), speed);
     }
 
     // The capacity curve: the fitted one times the probe's change at each k (beyond the base
@@ -87,7 +91,7 @@ Profile profile_for_host(const Profile& base, const HostProbe& probe) {
     }
     p.core_capacity = fitted_curve;
     for (std::size_t i = 0; i < curve.size(); ++i)
-        replace(p, p.core_capacity[i], "core_capacity_" + std::to_string(i + 1), curve[i]);
+        replace(p, "core_capacity_" + std::to_string(i + 1), curve[i]);
     p.host_cores = cores;
     p.db_backend_cpu_s_by_cores.resize(std::min<std::size_t>(p.db_backend_cpu_s_by_cores.size(), cores));
 

@@ -1,6 +1,8 @@
 #include "model/profile.hpp"
 
 #include <algorithm>
+#include <string>
+#include <utility>
 
 namespace workersim {
 
@@ -10,6 +12,39 @@ Profile ideal_profile() {
     p.provenance.notes = "ideal server: no overheads, ideal cores, no memory";
     p.loop_cpu_s = 1.0;  // a 100% CPU request is exactly one unit of one core
     return p;
+}
+
+FittedValue fitted_value(Profile& p, const std::string& name) {
+    auto indexed = [&](const std::string& prefix, std::vector<double>& values) -> double* {
+        if (name.rfind(prefix, 0) != 0) return nullptr;
+        const std::string digits = name.substr(prefix.size());
+        if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos)
+            return nullptr;
+        const std::size_t k = std::stoul(digits);
+        return k >= 1 && k <= values.size() ? &values[k - 1] : nullptr;
+    };
+    const std::pair<const char*, double*> scalars[] = {
+        {"loop_cpu_s", &p.loop_cpu_s},
+        {"request_cpu_s", &p.request_cpu_s},
+        {"db_client_cpu_s", &p.db_client_cpu_s},
+        {"db_backend_cpu_s", &p.db_backend_cpu_s},
+        {"db_connect_s", &p.db_connect_s},
+        {"io_cv", &p.io_cv},
+        {"cpu_cv", &p.cpu_cv},
+        {"loadgen_cpu_s", &p.loadgen_cpu_s},
+        {"boot_s", &p.boot_s},
+        {"memory.master_private_kib", &p.memory.master_private_kib},
+        {"memory.worker_private_kib", &p.memory.worker_private_kib},
+        {"memory.shared_kib", &p.memory.shared_kib},
+    };
+    for (const auto& [scalar, value] : scalars)
+        if (name == scalar) return {value};
+    if (double* value = indexed("db_backend_cpu_s_", p.db_backend_cpu_s_by_cores)) return {value};
+    if (double* value = indexed("core_capacity_", p.core_capacity)) {
+        const auto k = static_cast<double>(value - p.core_capacity.data() + 1);
+        return {value, 1e-3, k};
+    }
+    return {};
 }
 
 std::vector<double> capacity_curve(const Profile& profile, int cores) {

@@ -89,6 +89,16 @@ struct Profile {
     std::map<std::string, FitQuality> fit;
 };
 
+// The value a fit entry describes (Profile::fit's keys, as the fitter names them:
+// "loop_cpu_s", "db_backend_cpu_s_2", "core_capacity_2", "memory.shared_kib", ...) with the
+// range it may take; value is nullptr for a name without one (an index past the vector, or
+// a figure the fitter only reports, such as "uncontended_request_cv").
+struct FittedValue {
+    double* value = nullptr;
+    double min = 0, max = 1e12;  // k busy cores are worth 1e-3..k cores; the rest >= 0
+};
+FittedValue fitted_value(Profile& profile, const std::string& fit_name);
+
 // The profile for --calibration none: an ideal server with no overheads.
 Profile ideal_profile();
 
