@@ -1,9 +1,9 @@
 #include "calibrate/speed_probe.hpp"
 
-#include <chrono>
-#include <memory>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 
