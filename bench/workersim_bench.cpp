@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/replications.hpp"
+#include "analysis/replications.hpp"
 #include "sim/simulator.hpp"
 
 using namespace workersim;

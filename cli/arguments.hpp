@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "calibrate/postgres_cluster.hpp"
+#include "calibrate/harness/postgres_cluster.hpp"
 
 namespace workersim::cli {
 
@@ -13,7 +13,7 @@ double parse_number(const std::string& flag, const std::string& text, double min
 // Seconds: a plain number ("30", as Gunicorn's --timeout) or with a unit ("250ms", "2s").
 double parse_seconds(const std::string& flag, const std::string& text, double min_s, double max_s);
 double parse_kib(const std::string& flag, const std::string& text, double min_kib, double max_kib);
-// --pg-dsn's libpq key/value string (calibrate/postgres_cluster.hpp parse_pg_dsn).
+// --pg-dsn's libpq key/value string (calibrate/harness/postgres_cluster.hpp parse_pg_dsn).
 ExistingDatabase parse_pg_dsn_flag(const std::string& text);
 
 }  // namespace workersim::cli

@@ -10,8 +10,8 @@
 #include "model/mva.hpp"
 #include "model/replicated_result_json.hpp"
 #include "model/result_json.hpp"
-#include "sim/profile_uncertainty.hpp"
-#include "sim/replications.hpp"
+#include "analysis/profile_uncertainty.hpp"
+#include "analysis/replications.hpp"
 #include "sim/simulator.hpp"
 
 namespace workersim::cli {

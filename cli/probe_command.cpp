@@ -6,11 +6,11 @@
 #include <iomanip>
 #include <iostream>
 
-#include "calibrate/emergency_stop.hpp"
-#include "calibrate/host_probe.hpp"
-#include "calibrate/host_transfer.hpp"
-#include "calibrate/measurement_priority.hpp"
-#include "calibrate/temp_directory.hpp"
+#include "calibrate/harness/emergency_stop.hpp"
+#include "calibrate/harness/host_probe.hpp"
+#include "calibrate/fitting/host_transfer.hpp"
+#include "calibrate/harness/measurement_priority.hpp"
+#include "calibrate/harness/temp_directory.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"

@@ -9,7 +9,7 @@
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/result_json.hpp"
-#include "sim/recommend.hpp"
+#include "sizing/recommend.hpp"
 
 namespace workersim::cli {
 

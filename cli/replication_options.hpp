@@ -8,7 +8,7 @@
 
 #include "model/replicated_result.hpp"
 #include "model/scenario.hpp"
-#include "sim/replications.hpp"
+#include "analysis/replications.hpp"
 
 namespace workersim::cli {
 

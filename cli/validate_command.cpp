@@ -6,8 +6,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "calibrate/runs_file.hpp"
-#include "calibrate/validation.hpp"
+#include "calibrate/records/runs_file.hpp"
+#include "calibrate/fitting/validation.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"

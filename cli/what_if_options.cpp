@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "cli/arguments.hpp"
-#include "cli/embedded_profile.hpp"
+#include "profiles/embedded_profile.hpp"
 #include "cli/usage_error.hpp"
 #include "model/json_reader.hpp"
 #include "model/profile_json.hpp"

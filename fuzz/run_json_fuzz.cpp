@@ -1,5 +1,5 @@
-// libFuzzer target: arbitrary bytes as a runs file (JSONL, calibrate/runs_file.hpp), and as
-// one line of it (calibrate/run_json.hpp). Loading may only fail with std::runtime_error
+// libFuzzer target: arbitrary bytes as a runs file (JSONL, calibrate/records/runs_file.hpp), and as
+// one line of it (calibrate/records/run_json.hpp). Loading may only fail with std::runtime_error
 // (JsonError is one) naming the file and line; a bad last line is skipped and reported, never
 // used; cutting it off leaves a file that loads cleanly with the same runs. An accepted run
 // survives a round trip through to_json.
@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "calibrate/run_json.hpp"
-#include "calibrate/runs_file.hpp"
+#include "calibrate/records/run_json.hpp"
+#include "calibrate/records/runs_file.hpp"
 #include "model/json_reader.hpp"
 
 using namespace workersim;

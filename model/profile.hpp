@@ -80,7 +80,7 @@ struct Profile {
     double boot_s = 0.0;              // fork to first accept()
     MemoryModel memory;
     // The host's speed the CPU figures above hold at: CPU ns per iteration of the loop on one
-    // core, as calibrate/speed_probe.hpp measures it (0 = not probed). A shared VM's speed
+    // core, as calibrate/harness/speed_probe.hpp measures it (0 = not probed). A shared VM's speed
     // drifts by up to 2x; a run probed at twice this speed needs half the CPU seconds.
     double host_probe_ns = 0.0;
     // The host probe taken where the profile was fitted, or where `workersim probe` moved it.

@@ -21,7 +21,7 @@ struct LatencyEstimates {
 };
 
 // Steady-state mode: each replication's initial transient (the start from an empty server,
-// or every client firing at t = 0) is cut by MSER-5 (sim/warmup.hpp) before its statistics.
+// or every client firing at t = 0) is cut by MSER-5 (analysis/warmup.hpp) before its statistics.
 struct WarmupRemoval {
     bool requested = false;          // steady-state mode ran
     // requested but not applied: an open load at or beyond capacity has no steady state to

@@ -81,7 +81,7 @@ def sweep(**options):
     return [json.loads(line) for line in run_cli("sweep", "--json", *flags(**options)).splitlines() if line.strip()]
 
 
-# ---- runs files (calibrate/run.hpp, one Run per line) --------------------------------------
+# ---- runs files (calibrate/records/run.hpp, one Run per line) --------------------------------------
 
 def _load_kind(value):
     if isinstance(value, dict):
@@ -130,7 +130,7 @@ def load_runs(path=None):
 
 
 def run_flags(config):
-    """predict's flags for exactly this run's configuration (calibrate/run.cpp, what_if_for)."""
+    """predict's flags for exactly this run's configuration (calibrate/records/run.cpp, what_if_for)."""
     options = dict(workers=config["workers"], cores=config["cores"], io_pct=config["io_pct"],
                    cpu_pct=config["cpu_pct"], unit=config["unit_s"],
                    loadgen="shared" if config.get("loadgen_shared") else "separate")
@@ -146,7 +146,7 @@ def run_flags(config):
 
 
 def probe_ns(measured):
-    """The host's speed during a run (CPU ns per loop iteration), as calibrate/run.cpp's probe_ns."""
+    """The host's speed during a run (CPU ns per loop iteration), as calibrate/records/run.cpp's probe_ns."""
     before, after = measured.get("probe_before_ns", 0), measured.get("probe_after_ns", 0)
     if before > 0 and after > 0:
         return (before + after) / 2

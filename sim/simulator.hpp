@@ -26,7 +26,7 @@ struct SimulationOptions {
     double timeline_interval_s = 0;    // > 0: sample the state this often
     std::int64_t max_in_flight = 10'000'000;  // bound on simultaneous connections: ~72 B each, 0.7 GiB
     // > 0: also return the means of consecutive batches of this many response times, in
-    // completion order (5 for MSER-5, sim/warmup.hpp). Memory grows with the run: off by default.
+    // completion order (5 for MSER-5, analysis/warmup.hpp). Memory grows with the run: off by default.
     std::int64_t batch_means_of = 0;
     // Warm-up truncation: the first this many completed responses count in `completed` but
     // not in the latency statistics, and throughput is measured from the last of them on.

@@ -110,7 +110,7 @@ TEST_CASE("every fit entry of the committed profiles but the reported request sp
         REQUIRE(!p.fit.empty());
         for (const auto& [name, quality] : p.fit) {
             INFO(file << ": " << name);
-            // Reported beside the fit, not a value of the profile (calibrate/fitter.cpp).
+            // Reported beside the fit, not a value of the profile (calibrate/fitting/fitter.cpp).
             if (name == "uncontended_request_cv") continue;
             CHECK(fitted_value(p, name).value != nullptr);
         }

@@ -1,0 +1,138 @@
+#include "calibrate/fitting/validation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "model/median.hpp"
+#include "model/what_if.hpp"
+#include "sim/simulator.hpp"
+
+namespace workersim {
+
+const char* metric_name(Metric metric) {
+    switch (metric) {
+        case Metric::throughput: return "throughput_rps";
+        case Metric::latency_mean: return "latency_mean_s";
+        case Metric::latency_p50: return "latency_p50_s";
+        case Metric::latency_p99: return "latency_p99_s";
+        case Metric::memory: return "memory_kib";
+    }
+    return "?";
+}
+
+namespace {
+
+std::size_t index(Metric m) { return static_cast<std::size_t>(m); }
+
+std::array<double, kMetricCount> measured_metrics(const Run& run) {
+    const RunMeasurement& m = run.measured;
+    std::array<double, kMetricCount> out{};
+    out[index(Metric::throughput)] = m.throughput_rps;
+    out[index(Metric::latency_mean)] = m.latency_mean_s;
+    out[index(Metric::latency_p50)] = m.latency_p50_s;
+    out[index(Metric::latency_p99)] = m.latency_p99_s;
+    double memory = m.master_pss_kib;
+    for (double w : m.worker_pss_kib) memory += w;
+    out[index(Metric::memory)] = memory;
+    return out;
+}
+
+// The run's probed speed relative to the profile's: a probe's figure is CPU time per
+// iteration, so a probe twice the profile's means every CPU cost took twice as long.
+double cpu_time_factor(const Profile& profile, const Run& run, const ValidationOptions& options) {
+    const double run_ns = probe_ns(run.measured);
+    if (!options.host_speed || run_ns <= 0 || profile.host_probe_ns <= 0) return 1.0;
+    return run_ns / profile.host_probe_ns;
+}
+
+std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const Run& run, double cpu_time_factor,
+                                                   const ValidationOptions& options) {
+    Scenario scenario;
+    try {
+        WhatIf what_if = what_if_for(run.config);
+        what_if.cpu_time_factor = cpu_time_factor;
+        scenario = build_scenario(profile, what_if);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("run " + run.config.id + ": " + e.what());
+    }
+    std::array<double, kMetricCount> out{};
+    const int seeds = std::max(1, options.seeds);
+    for (int i = 0; i < seeds; ++i) {
+        const Result r = simulate(scenario, options.seed + static_cast<std::uint64_t>(i));
+        out[index(Metric::throughput)] += r.throughput_rps / seeds;
+        out[index(Metric::latency_mean)] += r.latency.mean_s / seeds;
+        out[index(Metric::latency_p50)] += r.latency.p50_s / seeds;
+        out[index(Metric::latency_p99)] += r.latency.p99_s / seeds;
+    }
+    out[index(Metric::memory)] = profile.memory.total_pss_kib(run.config.workers);
+    return out;
+}
+
+// Alike but for `knob`: everything the model is asked, except the request count (runs are
+// sized to a duration, so the same point on one core gets fewer requests).
+bool alike_but(const RunConfig& a, const RunConfig& b, const std::string& knob) {
+    const bool same_rest = a.workers == b.workers && a.io_pct == b.io_pct && a.cpu_pct == b.cpu_pct &&
+                           a.unit_s == b.unit_s && a.load == b.load && a.clients == b.clients &&
+                           a.rate_per_s == b.rate_per_s && a.timeout_s == b.timeout_s && a.backlog == b.backlog;
+    if (!same_rest) return false;
+    if (knob == "cores") return a.cores > b.cores && a.loadgen_shared == b.loadgen_shared;
+    return a.cores == b.cores && !a.loadgen_shared && b.loadgen_shared;  // "loadgen": separate -> shared
+}
+
+std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs,
+                                             const std::vector<RunComparison>& compared) {
+    const auto throughput = static_cast<std::size_t>(Metric::throughput);
+    std::vector<KnobComparison> out;
+    for (const char* knob : {"cores", "loadgen"})
+        for (std::size_t i = 0; i < runs.size(); ++i)
+            for (std::size_t j = 0; j < runs.size(); ++j) {
+                if (i == j || !alike_but(runs[i]->config, runs[j]->config, knob)) continue;
+                const RunComparison& from = compared[i];
+                const RunComparison& to = compared[j];
+                if (!(from.measured[throughput] > 0 && from.predicted[throughput] > 0)) continue;
+                out.push_back({knob, from.id, to.id, to.measured[throughput] / from.measured[throughput],
+                               to.predicted[throughput] / from.predicted[throughput]});
+            }
+    return out;
+}
+
+}  // namespace
+
+Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, const ValidationOptions& options) {
+    Validation out;
+    std::vector<const Run*> compared;
+    for (const Run& run : runs) {
+        if (options.holdout_only && !run.config.holdout) continue;
+        if (run.measured.completed <= 0) continue;
+        compared.push_back(&run);
+        RunComparison c;
+        c.id = run.config.id;
+        c.holdout = run.config.holdout;
+        c.measured = measured_metrics(run);
+        c.cpu_time_factor = cpu_time_factor(profile, run, options);
+        c.predicted = predicted_metrics(profile, run, c.cpu_time_factor, options);
+        for (std::size_t m = 0; m < kMetricCount; ++m)
+            if (c.measured[m] > 0) c.abs_pct_error[m] = 100 * std::abs(c.predicted[m] - c.measured[m]) / c.measured[m];
+        out.runs.push_back(c);
+    }
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+        MetricSummary& s = out.metrics[m];
+        s.metric = static_cast<Metric>(m);
+        std::vector<double> errors;
+        for (const RunComparison& c : out.runs) {
+            if (!c.abs_pct_error[m]) continue;
+            errors.push_back(*c.abs_pct_error[m]);
+            if (*c.abs_pct_error[m] >= s.worst_abs_pct_error) {
+                s.worst_abs_pct_error = *c.abs_pct_error[m];
+                s.worst_run = c.id;
+            }
+        }
+        s.points = static_cast<int>(errors.size());
+        if (!errors.empty()) s.median_abs_pct_error = median(errors);
+    }
+    out.knobs = knob_comparisons(compared, out.runs);
+    return out;
+}
+
+}  // namespace workersim

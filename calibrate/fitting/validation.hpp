@@ -1,0 +1,67 @@
+#pragma once
+// How well a profile predicts measured runs: each run is simulated with exactly its
+// configuration (what_if_for -> build_scenario -> simulate, averaged over a few seeds) and
+// at the host speed it was measured at, and compared with what was measured. Plain structs in and out, no I/O.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calibrate/records/run.hpp"
+#include "model/profile.hpp"
+
+namespace workersim {
+
+enum class Metric { throughput, latency_mean, latency_p50, latency_p99, memory };
+constexpr std::size_t kMetricCount = 5;
+const char* metric_name(Metric metric);  // "throughput_rps", "latency_mean_s", ...
+
+struct ValidationOptions {
+    std::uint64_t seed = 1;
+    int seeds = 16;             // simulations averaged per run (4 left 1% of noise in a prediction)
+    bool holdout_only = false;  // only the runs the fit never saw
+    // Predict each run at the host speed its probes measured, relative to the profile's
+    // (when both were probed); false: as if the host always ran at the profile's speed.
+    bool host_speed = true;
+};
+
+struct RunComparison {
+    std::string id;
+    bool holdout = false;
+    double cpu_time_factor = 1;  // the run's host speed relative to the profile's (WhatIf)
+    std::array<double, kMetricCount> measured{};
+    std::array<double, kMetricCount> predicted{};
+    // |predicted - measured| / measured, in percent; empty where the run did not measure the
+    // metric (httperf reports no p99; an existing database's runs may lack memory).
+    std::array<std::optional<double>, kMetricCount> abs_pct_error{};
+};
+
+struct MetricSummary {
+    Metric metric = Metric::throughput;
+    int points = 0;
+    double median_abs_pct_error = 0;
+    double worst_abs_pct_error = 0;
+    std::string worst_run;
+};
+
+// Two runs alike but for one what-if knob (the server's cores, or whether the load generator
+// shares them): does the model move throughput the way the real server did?
+struct KnobComparison {
+    std::string knob;             // "cores" or "loadgen"
+    std::string from_id, to_id;   // e.g. 2 cores -> 1 core, separate -> shared
+    double measured_ratio = 0;    // throughput of `to` / throughput of `from`
+    double predicted_ratio = 0;
+};
+
+struct Validation {
+    std::vector<RunComparison> runs;
+    std::array<MetricSummary, kMetricCount> metrics{};
+    std::vector<KnobComparison> knobs;  // every such pair among the compared runs
+};
+
+// Throws std::invalid_argument naming the run whose configuration the model rejects.
+Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, const ValidationOptions& options);
+
+}  // namespace workersim

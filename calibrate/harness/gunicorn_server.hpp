@@ -1,0 +1,62 @@
+#pragma once
+// The real server under test: Gunicorn sync workers running calibrate/server/app.py, started
+// pinned to the run's cores and measured from the outside through /proc.
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "calibrate/harness/child_process.hpp"
+#include "calibrate/harness/cpu_affinity.hpp"
+#include "calibrate/harness/temp_directory.hpp"
+
+namespace workersim {
+
+struct GunicornOptions {
+    std::string executable = "gunicorn";
+    std::string server_dir;  // holds app.py and gunicorn_hooks.py
+    int workers = 1;
+    double timeout_s = 30;
+    int backlog = 2048;
+    CoreList cores;          // empty: inherit ours
+    std::vector<std::pair<std::string, std::string>> environment;  // IO_BOUND, CPU_BOUND, UNIT_S, PG*
+    std::string temp_root;   // for its log; empty: /tmp
+    std::optional<int> session_nice;  // see ChildSpec::session_nice
+    std::chrono::milliseconds boot_limit{60000};
+};
+
+class GunicornServer {
+public:
+    // Starts Gunicorn and returns once every worker has loaded the app (boot_s), one probe
+    // request was answered 204, and a short settle delay passed. Throws std::runtime_error
+    // with the tail of Gunicorn's log if it exits or does not get there within boot_limit.
+    explicit GunicornServer(const GunicornOptions& options);
+    ~GunicornServer();  // stops it (SIGTERM, then SIGKILL to its group)
+    GunicornServer(const GunicornServer&) = delete;
+    GunicornServer& operator=(const GunicornServer&) = delete;
+
+    int port() const { return port_; }
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/"; }
+    pid_t master_pid() const { return master_->pid(); }
+    std::vector<pid_t> worker_pids() const;  // the master's children now
+    double boot_s() const { return boot_s_; }
+    std::string log_tail(std::size_t max_chars = 3000) const;
+
+    void stop();
+
+private:
+    int port_ = 0;
+    double boot_s_ = 0;
+    std::unique_ptr<TempDirectory> directory_;
+    std::unique_ptr<ChildProcess> master_;
+};
+
+// How many "Worker ready" lines a Gunicorn log holds (see server/gunicorn_hooks.py).
+int count_ready_workers(const std::string& log_text);
+
+}  // namespace workersim

@@ -1,0 +1,37 @@
+#pragma once
+// The calibration plans: which experiments to run against the real server, as RunConfigs.
+//   quick  a dozen short runs (under 3 minutes on a 2-core host) that still inform every
+//          fitted parameter, plus two held-out checks;
+//   full   the seed article's grid (1..10 and 12 workers; 100% IO, 100% CPU, 90/10 and mixes
+//          between; 2 cores with the load generator shared, 1 core with it on the other
+//          core), clients below, at and above the workers, hey's n/c rounding, and open-loop
+//          Poisson points; about 25 minutes. Every third grid point is held out of the fit.
+//   failure  requests longer than Gunicorn's --timeout: validates the kill mechanics; not fitted.
+
+#include <string>
+#include <vector>
+
+#include "calibrate/records/run.hpp"
+
+namespace workersim {
+
+enum class PlanKind { quick, full, failure };
+
+// Throws std::invalid_argument naming the accepted names.
+PlanKind plan_kind_from_name(const std::string& name);
+const char* plan_name(PlanKind kind);
+
+// Deterministic: the same kind always gives the same runs, ids unique, in running order.
+std::vector<RunConfig> make_plan(PlanKind kind);
+
+// Seconds of load one run should take on a host like the measured ones (nominal costs, not a
+// calibration): used to size the runs and to estimate the time a plan still needs.
+double nominal_load_s(const RunConfig& config);
+
+// Start-up, probe and shut-down of one Gunicorn around the load, measured on this host.
+constexpr double kRunOverheadS = 2.5;
+
+// The wall time a list of runs should take: nominal load plus the per-run overhead.
+double nominal_duration_s(const std::vector<RunConfig>& runs);
+
+}  // namespace workersim

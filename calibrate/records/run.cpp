@@ -1,0 +1,27 @@
+#include "calibrate/records/run.hpp"
+
+namespace workersim {
+
+double probe_ns(const RunMeasurement& m) {
+    if (m.probe_before_ns > 0 && m.probe_after_ns > 0) return (m.probe_before_ns + m.probe_after_ns) / 2;
+    return m.probe_before_ns > 0 ? m.probe_before_ns : m.probe_after_ns;
+}
+
+WhatIf what_if_for(const RunConfig& c) {
+    WhatIf q;
+    q.workers = c.workers;
+    q.cores = c.cores;
+    q.workload.io_pct = c.io_pct;
+    q.workload.cpu_pct = c.cpu_pct;
+    q.workload.unit_s = c.unit_s;
+    q.load.kind = c.load;
+    q.load.clients = c.clients;
+    q.load.requests = c.requests;
+    q.load.rate_per_s = c.rate_per_s;
+    q.loadgen_shared = c.loadgen_shared;
+    q.server.timeout_s = c.timeout_s;
+    q.server.backlog = c.backlog;
+    return q;
+}
+
+}  // namespace workersim

@@ -1,0 +1,68 @@
+#pragma once
+// One experiment against the real server: how it was configured and what was measured.
+// A runs file (JSONL) holds one Run per line; the fitter and `workersim validate` read it.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/what_if.hpp"
+
+namespace workersim {
+
+struct RunConfig {
+    std::string id;                 // unique within a plan, e.g. "w5-io100-c30-n30-cores2-sep"
+    int workers = 1;
+    int cores = 2;                  // cores the server may use (taskset), 1..host
+    double io_pct = 100, cpu_pct = 0;
+    double unit_s = 1.0;            // the app's unit: 100% IO sleeps unit_s
+    LoadKind load = LoadKind::closed;
+    int clients = 1;                // closed: hey -c
+    std::int64_t requests = 1;      // hey -n, or httperf --num-conns
+    double rate_per_s = 0;          // open: httperf --rate with --period e
+    bool loadgen_shared = false;    // the load generator runs on the server's cores
+    double timeout_s = 30;          // gunicorn --timeout
+    int backlog = 2048;
+    bool holdout = false;           // kept out of fitting: an out-of-sample check
+};
+
+struct RunMeasurement {
+    std::string started_at;         // ISO 8601, UTC
+    std::int64_t completed = 0;     // responses with status 204
+    std::int64_t errors = 0;        // anything else (connection reset, 502, timeouts)
+    double makespan_s = 0;          // hey's Total
+    double throughput_rps = 0;
+    double latency_mean_s = 0, latency_min_s = 0, latency_max_s = 0;
+    double latency_p50_s = 0, latency_p90_s = 0, latency_p99_s = 0;
+    std::vector<double> latencies_s;  // every completed request, in completion order
+    // CPU seconds (utime + stime from /proc/PID/stat) during the load, by process group.
+    double worker_cpu_s = 0;        // all workers together
+    double master_cpu_s = 0;
+    double database_cpu_s = 0;      // PostgreSQL's processes
+    double loadgen_cpu_s = 0;
+    // The server's cores' busy time (/proc/stat) over the same window: the processes' CPU
+    // above plus the kernel's work nobody is billed for; 0 = not measured.
+    double server_cores_busy_s = 0;
+    double wall_s = 0;              // the load's wall-clock duration for those CPU figures
+    // PSS (KiB, /proc/PID/smaps_rollup) after the load.
+    double master_pss_kib = 0;
+    std::vector<double> worker_pss_kib;
+    double boot_s = 0;              // gunicorn start to all workers accepting
+    // The host's speed just before and just after the load (calibrate/harness/speed_probe.hpp): CPU
+    // ns per iteration of the app's loop, the mean over the server's cores; 0 = not probed.
+    double probe_before_ns = 0, probe_after_ns = 0;
+};
+
+struct Run {
+    RunConfig config;
+    RunMeasurement measured;
+};
+
+// The host's speed during the run: the mean of its probes, either if only one was taken,
+// 0 if none (runs recorded before probing existed).
+double probe_ns(const RunMeasurement& measured);
+
+// The what-if that asks the model about exactly this run's configuration.
+WhatIf what_if_for(const RunConfig& config);
+
+}  // namespace workersim

@@ -1,0 +1,139 @@
+#include "calibrate/records/run_json.hpp"
+
+#include <limits>
+
+#include "model/json_reader.hpp"
+
+namespace workersim {
+
+namespace {
+
+constexpr const char* kFormat = "workersim-run/1";
+constexpr double kHuge = std::numeric_limits<double>::max();
+constexpr std::int64_t kMaxCount = std::numeric_limits<std::int64_t>::max();
+constexpr double kMaxKib = 1e12;  // a petabyte: anything larger is a unit mix-up
+
+const char* load_name(LoadKind kind) { return kind == LoadKind::open ? "open" : "closed"; }
+
+// JsonReader has no required boolean: a run file written by us always has every key.
+bool required_boolean(JsonReader& reader, const std::string& key) {
+    if (!reader.has(key)) reader.fail(key, "true or false");
+    return reader.boolean_or(key, false);
+}
+
+RunConfig config_from(JsonReader c) {
+    RunConfig r;
+    r.id = c.string("id");
+    if (r.id.empty()) c.fail("id", "a non-empty string");
+    r.workers = static_cast<int>(c.integer("workers", 1, 100000));
+    r.cores = static_cast<int>(c.integer("cores", 1, 4096));
+    r.io_pct = c.number("io_pct", 0, 100);
+    r.cpu_pct = c.number("cpu_pct", 0, 100);
+    r.unit_s = c.number("unit_s", 1e-9, 1e6);
+    const std::string load = c.string("load");
+    if (load == "closed") r.load = LoadKind::closed;
+    else if (load == "open") r.load = LoadKind::open;
+    else c.fail("load", "\"closed\" or \"open\"");
+    r.clients = static_cast<int>(c.integer("clients", 1, 10'000'000));
+    r.requests = c.integer("requests", 1, kMaxCount);
+    r.rate_per_s = c.number("rate_per_s", 0, kHuge);
+    r.loadgen_shared = required_boolean(c, "loadgen_shared");
+    r.timeout_s = c.number("timeout_s", 0, kHuge);
+    r.backlog = static_cast<int>(c.integer("backlog", 1, std::numeric_limits<int>::max()));
+    r.holdout = required_boolean(c, "holdout");
+    c.reject_unknown_keys();
+    return r;
+}
+
+RunMeasurement measured_from(JsonReader m) {
+    RunMeasurement r;
+    r.started_at = m.string("started_at");
+    r.completed = m.integer("completed", 0, kMaxCount);
+    r.errors = m.integer("errors", 0, kMaxCount);
+    r.makespan_s = m.number("makespan_s", 0, kHuge);
+    r.throughput_rps = m.number("throughput_rps", 0, kHuge);
+    r.latency_mean_s = m.number("latency_mean_s", 0, kHuge);
+    r.latency_min_s = m.number("latency_min_s", 0, kHuge);
+    r.latency_max_s = m.number("latency_max_s", 0, kHuge);
+    r.latency_p50_s = m.number("latency_p50_s", 0, kHuge);
+    r.latency_p90_s = m.number("latency_p90_s", 0, kHuge);
+    r.latency_p99_s = m.number("latency_p99_s", 0, kHuge);
+    r.latencies_s = m.numbers("latencies_s", 0, kHuge);
+    r.worker_cpu_s = m.number("worker_cpu_s", 0, kHuge);
+    r.master_cpu_s = m.number("master_cpu_s", 0, kHuge);
+    r.database_cpu_s = m.number("database_cpu_s", 0, kHuge);
+    r.loadgen_cpu_s = m.number("loadgen_cpu_s", 0, kHuge);
+    r.server_cores_busy_s = m.number_or("server_cores_busy_s", 0, 0, kHuge);  // absent before it was measured
+    r.wall_s = m.number("wall_s", 0, kHuge);
+    r.master_pss_kib = m.number("master_pss_kib", 0, kMaxKib);
+    r.worker_pss_kib = m.numbers("worker_pss_kib", 0, kMaxKib);
+    r.boot_s = m.number("boot_s", 0, kHuge);
+    // Absent from runs recorded before the harness probed the host's speed.
+    r.probe_before_ns = m.number_or("probe_before_ns", 0, 0, kHuge);
+    r.probe_after_ns = m.number_or("probe_after_ns", 0, 0, kHuge);
+    m.reject_unknown_keys();
+    return r;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const Run& run) {
+    const RunConfig& c = run.config;
+    const RunMeasurement& m = run.measured;
+    // nlohmann's default object is ordered by key: the same Run always prints the same bytes.
+    return {
+        {"format", kFormat},
+        {"config",
+         {{"id", c.id},
+          {"workers", c.workers},
+          {"cores", c.cores},
+          {"io_pct", c.io_pct},
+          {"cpu_pct", c.cpu_pct},
+          {"unit_s", c.unit_s},
+          {"load", load_name(c.load)},
+          {"clients", c.clients},
+          {"requests", c.requests},
+          {"rate_per_s", c.rate_per_s},
+          {"loadgen_shared", c.loadgen_shared},
+          {"timeout_s", c.timeout_s},
+          {"backlog", c.backlog},
+          {"holdout", c.holdout}}},
+        {"measured",
+         {{"started_at", m.started_at},
+          {"completed", m.completed},
+          {"errors", m.errors},
+          {"makespan_s", m.makespan_s},
+          {"throughput_rps", m.throughput_rps},
+          {"latency_mean_s", m.latency_mean_s},
+          {"latency_min_s", m.latency_min_s},
+          {"latency_max_s", m.latency_max_s},
+          {"latency_p50_s", m.latency_p50_s},
+          {"latency_p90_s", m.latency_p90_s},
+          {"latency_p99_s", m.latency_p99_s},
+          {"latencies_s", m.latencies_s},
+          {"worker_cpu_s", m.worker_cpu_s},
+          {"master_cpu_s", m.master_cpu_s},
+          {"database_cpu_s", m.database_cpu_s},
+          {"loadgen_cpu_s", m.loadgen_cpu_s},
+          {"server_cores_busy_s", m.server_cores_busy_s},
+          {"wall_s", m.wall_s},
+          {"master_pss_kib", m.master_pss_kib},
+          {"worker_pss_kib", m.worker_pss_kib},
+          {"boot_s", m.boot_s},
+          {"probe_before_ns", m.probe_before_ns},
+          {"probe_after_ns", m.probe_after_ns}}},
+    };
+}
+
+Run run_from_json(const nlohmann::json& json, const std::string& where) {
+    JsonReader top(json, where);
+    const std::string format = top.string("format");
+    if (format != kFormat) top.fail("format", std::string("\"") + kFormat + "\"");
+    Run run;
+    run.config = config_from(top.object("config"));
+    run.measured = measured_from(top.object("measured"));
+    top.reject_unknown_keys();
+    return run;
+}
+
+}  // namespace workersim
