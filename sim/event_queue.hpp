@@ -20,29 +20,65 @@ enum class EventKind : std::uint8_t {
     worker_exit,     // a worker process ends (recycled, or killed) and is reaped
 };
 
-struct Event {
+// What an event is about, with the generation it was scheduled under: an event whose request
+// slot, worker or master wakeup has moved on to a later generation is stale and skipped
+// (sim/request_slots.hpp).
+struct RequestRef {
+    std::uint32_t slot;
+    std::uint32_t generation;
+};
+struct WorkerRef {
+    std::uint32_t worker;
+    std::uint32_t generation;
+};
+
+constexpr bool is_request_event(EventKind kind) {
+    return kind == EventKind::syn_retry || kind == EventKind::io_done || kind == EventKind::client_timeout;
+}
+constexpr bool is_worker_event(EventKind kind) {
+    return kind == EventKind::worker_booted || kind == EventKind::worker_exit;
+}
+
+class Event {
+public:
+    Event(double time_s, EventKind kind, std::uint32_t id, std::uint32_t generation)
+        : time_s(time_s), kind(kind), id_(id), generation_(generation) {}
+
+    RequestRef request() const {
+        assert(is_request_event(kind));
+        return RequestRef{id_, generation_};
+    }
+    WorkerRef worker() const {
+        assert(is_worker_event(kind));
+        return WorkerRef{id_, generation_};
+    }
+    std::uint32_t master_generation() const {
+        assert(kind == EventKind::master_wakeup);
+        return generation_;
+    }
+
     double time_s;
     EventKind kind;
-    std::uint32_t target;      // request slot or worker index
-    std::uint32_t generation;  // stale events (of a reused slot) are skipped
+
+private:
+    std::uint32_t id_;
+    std::uint32_t generation_;
 };
 
 class EventQueue {
 public:
-    void push(double time_s, EventKind kind, std::uint32_t target, std::uint32_t generation) {
-        assert(time_s >= 0);
-        const Node n{time_bits(time_s), next_order_++ << 8 | static_cast<std::uint64_t>(kind), target, generation};
-        if (hole_) {
-            // The last pop left the root empty: the new event sifts down from there, one sift
-            // where pop-then-push would take two. Keys are unique, so the order in which
-            // events come out does not depend on the layout.
-            hole_ = false;
-            sift_down(n);
-            return;
-        }
-        heap_.push_back(n);
-        sift_up(heap_.size() - 1);
+    void push(double time_s, EventKind kind, RequestRef request) {
+        assert(is_request_event(kind));
+        push(time_s, kind, request.slot, request.generation);
     }
+    void push(double time_s, EventKind kind, WorkerRef worker) {
+        assert(is_worker_event(kind));
+        push(time_s, kind, worker.worker, worker.generation);
+    }
+    void push_master_wakeup(double time_s, std::uint32_t generation) {
+        push(time_s, EventKind::master_wakeup, 0, generation);
+    }
+
     bool empty() const { return heap_.size() == static_cast<std::size_t>(hole_); }
     std::size_t size() const { return heap_.size() - static_cast<std::size_t>(hole_); }
     double top_time_s() {
@@ -73,6 +109,21 @@ public:
     }
 
 private:
+    void push(double time_s, EventKind kind, std::uint32_t id, std::uint32_t generation) {
+        assert(time_s >= 0);
+        const Node n{time_bits(time_s), next_order_++ << 8 | static_cast<std::uint64_t>(kind), id, generation};
+        if (hole_) {
+            // The last pop left the root empty: the new event sifts down from there, one sift
+            // where pop-then-push would take two. Keys are unique, so the order in which
+            // events come out does not depend on the layout.
+            hole_ = false;
+            sift_down(n);
+            return;
+        }
+        heap_.push_back(n);
+        sift_up(heap_.size() - 1);
+    }
+
     // 24 bytes. A non-negative double's bits order as an unsigned integer the way the double
     // does, and the insertion sequence shifted past the kind's byte keeps ties in insertion
     // order: (time, sequence) is one lexicographic pair of integers, compared without a
@@ -80,7 +131,7 @@ private:
     struct Node {
         std::uint64_t time;
         std::uint64_t order_kind;  // insertion sequence << 8 | kind
-        std::uint32_t target;
+        std::uint32_t id;  // request slot or worker index, as the kind says
         std::uint32_t generation;
     };
     static std::uint64_t time_bits(double time_s) {
@@ -95,7 +146,7 @@ private:
         return t;
     }
     static Event event_of(const Node& n) {
-        return Event{time_of(n), static_cast<EventKind>(n.order_kind & 0xFF), n.target, n.generation};
+        return Event(time_of(n), static_cast<EventKind>(n.order_kind & 0xFF), n.id, n.generation);
     }
     // Bitwise, not short-circuit: the compiler emits flag arithmetic, and the heap's
     // comparisons on random times stop costing branch mispredictions.

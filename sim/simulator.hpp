@@ -1,6 +1,10 @@
 #pragma once
-// The discrete-event simulation of one Gunicorn sync-worker experiment. Plain struct in,
-// plain struct out: no I/O, no global state; the seed fixes every random draw.
+// The discrete-event simulation of one Gunicorn experiment. Plain struct in, plain struct
+// out: no I/O, no global state; the seed fixes every random draw. The mechanisms each have a
+// file: clients (sim/clients.hpp), the listen socket (sim/listen_socket.hpp), the worker
+// processes (sim/worker_pool.hpp, sim/sync_workers.hpp), the master (sim/arbiter.hpp), the
+// cores (sim/cores.hpp) and what is observed (sim/statistics.hpp); simulator.cpp wires them
+// and runs the one event loop.
 
 #include <cstdint>
 #include <stdexcept>

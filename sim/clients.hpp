@@ -1,0 +1,70 @@
+#pragma once
+// The load: hey's closed loop (each of -c clients sends its next request when the last one is
+// answered, n/c requests each) or an open Poisson stream (httperf --rate). A client's side of a
+// request starts with the load generator's own CPU time and ends with a response, a client
+// timeout or a connection error.
+
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "sim/cores.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/request_slots.hpp"
+#include "sim/rng.hpp"
+#include "sim/statistics.hpp"
+
+namespace workersim {
+
+class ListenSocket;
+
+class Clients {
+public:
+    Clients(const Load& load, Rng arrivals_rng, RequestSlots& requests, EventQueue& events, Cores& cores,
+            Statistics& statistics);
+    void connect_to(ListenSocket& socket) { socket_ = &socket; }
+
+    // At t = 0: every closed-loop client sends; the open loop's first arrival is scheduled.
+    void start();
+
+    // The open loop's next arrival waits beside the event heap, not in it: there is always
+    // exactly one, and keeping it out halves the heap operations per request. It takes an
+    // insertion sequence number like any event (EventQueue::take_order), so ties resolve as
+    // they would in the heap.
+    double next_arrival_s() const { return next_arrival_s_; }
+    std::uint64_t next_arrival_order() const { return next_arrival_order_; }
+    void arrival(double now_s);
+
+    // The load generator's CPU time for the request is done: it connects.
+    void sent(std::uint32_t slot, double now_s);
+    // The client's side of a request is over: a response, or an error. A closed-loop client
+    // sends its next request at once.
+    void resolve(Request& request, double now_s);
+    void time_out(RequestRef request, double now_s);
+
+    bool done() const { return resolved_ >= total_; }
+    double first_send_s() const { return first_send_s_; }
+    double last_resolution_s() const { return last_resolution_s_; }
+
+private:
+    void send(std::uint32_t client, double now_s);
+    void start_request(std::uint32_t client, double now_s);
+    void schedule_arrival(double at_s);
+
+    const Load& load_;
+    Rng arrivals_rng_;
+    RequestSlots& requests_;
+    EventQueue& events_;
+    Cores& cores_;
+    Statistics& statistics_;
+    ListenSocket* socket_ = nullptr;
+
+    std::vector<std::int64_t> remaining_;  // closed loop: requests each client has yet to send
+    std::int64_t total_ = 0, resolved_ = 0, arrived_ = 0;
+    double next_arrival_s_ = std::numeric_limits<double>::infinity();
+    std::uint64_t next_arrival_order_ = 0;
+    double first_send_s_ = -1, last_resolution_s_ = 0;
+};
+
+}  // namespace workersim

@@ -1,0 +1,57 @@
+#include "sim/statistics.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+namespace workersim {
+
+Statistics::Statistics(const SimulationOptions& options)
+    : options_(options),
+      next_sample_s_(options.timeline_interval_s > 0 ? 0 : std::numeric_limits<double>::infinity()) {}
+
+void Statistics::response(double latency_s, double now_s) {
+    ++result_.completed;
+    if (result_.completed > options_.discard_first_completions)
+        latency_.record(latency_s);
+    else if (result_.completed == options_.discard_first_completions)
+        statistics_start_s_ = now_s;
+    if (options_.batch_means_of <= 0) return;
+    batch_sum_s_ += latency_s;
+    if (++batch_count_ < options_.batch_means_of) return;
+    latency_batches_.push_back(batch_sum_s_ / static_cast<double>(batch_count_));
+    batch_sum_s_ = 0;
+    batch_count_ = 0;
+}
+
+void Statistics::sample(std::int64_t accept_queue, std::int64_t busy_workers, std::int64_t live_workers) {
+    TimelinePoint p;
+    p.time_s = next_sample_s_;
+    p.accept_queue = accept_queue;
+    p.busy_workers = busy_workers;
+    p.live_workers = live_workers;
+    p.completed = result_.completed;
+    p.worker_timeouts = result_.errors.worker_timeout;
+    p.worker_restarts = result_.worker_restarts;
+    timeline_.push_back(p);
+    next_sample_s_ += options_.timeline_interval_s;
+}
+
+Simulation Statistics::finish(double start_s, double end_s, int workers) {
+    Result& r = result_;
+    r.makespan_s = std::max(0.0, end_s - start_s);
+    r.throughput_rps = r.makespan_s > 0 ? r.completed / r.makespan_s : 0.0;
+    if (statistics_start_s_ > 0 && end_s > statistics_start_s_)  // steady state: after the warm-up
+        r.throughput_rps = (r.completed - options_.discard_first_completions) / (end_s - statistics_start_s_);
+    r.latency = latency_.summary();
+    r.histogram = latency_.hey_buckets();
+    const double span = clock_s_ - start_s;
+    if (span > 0) {
+        r.worker_utilisation = busy_worker_area_ / (workers * span);
+        r.mean_accept_queue = queue_area_ / span;
+    }
+    r.events = events_;
+    return Simulation{r, std::move(timeline_), std::move(latency_batches_), statistics_start_s_};
+}
+
+}  // namespace workersim

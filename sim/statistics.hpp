@@ -1,0 +1,62 @@
+#pragma once
+// What the run observes, streamed as it happens: the counts of outcomes, the response times
+// (after the warm-up cut), their batch means for MSER-5, time-weighted queue and busy-worker
+// areas, and the optional timeline. Nothing per request is kept.
+
+#include <cstdint>
+#include <vector>
+
+#include "model/result.hpp"
+#include "sim/latency_histogram.hpp"
+#include "sim/simulator.hpp"
+
+namespace workersim {
+
+class Statistics {
+public:
+    explicit Statistics(const SimulationOptions& options);
+
+    // Outcomes, each counted once where it happens.
+    void response(double latency_s, double now_s);  // completed, the client still waiting
+    void served_after_client_left() { ++result_.served_after_client_left; }
+    void client_timeout() { ++result_.errors.client_timeout; }
+    void backlog_overflow() { ++result_.errors.backlog_overflow; }
+    void syn_retry() { ++result_.syn_retries; }
+    void worker_timeout() { ++result_.errors.worker_timeout; }
+    void worker_restart() { ++result_.worker_restarts; }
+
+    // Before the event at now_s takes effect: the areas grow by the state that held since the
+    // last event. Timeline samples due by now_s are taken first, of that same state.
+    bool sample_due(double now_s) const { return next_sample_s_ <= now_s; }
+    double next_sample_s() const { return next_sample_s_; }
+    void sample(std::int64_t accept_queue, std::int64_t busy_workers, std::int64_t live_workers);
+    void advance(double now_s, std::size_t accept_queue, std::int64_t busy_workers) {
+        const double dt = now_s - clock_s_;
+        queue_area_ += dt * static_cast<double>(accept_queue);
+        busy_worker_area_ += dt * busy_workers;
+        clock_s_ = now_s;
+        ++events_;
+    }
+
+    double clock_s() const { return clock_s_; }
+    std::int64_t completed() const { return result_.completed; }
+
+    // The counts, latency summary, histogram and time averages over [start_s, clock_s()];
+    // throughput over [start_s, end_s] or, after a warm-up cut, from the cut on.
+    Simulation finish(double start_s, double end_s, int workers);
+
+private:
+    SimulationOptions options_;
+    Result result_;
+    LatencyHistogram latency_;
+    std::vector<TimelinePoint> timeline_;
+    std::vector<double> latency_batches_;
+    double batch_sum_s_ = 0;
+    std::int64_t batch_count_ = 0;
+    double statistics_start_s_ = 0;
+    double next_sample_s_;
+    double clock_s_ = 0, queue_area_ = 0, busy_worker_area_ = 0;
+    std::int64_t events_ = 0;
+};
+
+}  // namespace workersim

@@ -1,0 +1,74 @@
+#pragma once
+// The worker processes behind the listen socket, as the socket, the event loop and the master
+// see them, whatever the worker class. A worker class implements this role:
+//   accept(slot, now)       a worker waiting in accept() takes a new connection (false: none is)
+//   phase_done(slot, now)   a CPU or IO phase of a request it holds ended
+//   booted / exited(ref)    its boot and process-exit events (stale generations ignored)
+//   size(); may_time_out, heartbeat_s, aborted, abort (SIGABRT), kill (SIGKILL), dead, spawn,
+//   set_request_limit(w)    what the master's loop reads and does, per worker process
+//   busy(), live()          workers holding a request; booted and not ended
+// Sync workers (sim/sync_workers.hpp) are the one class today. The variant dispatches without
+// a virtual call on the hot path, as Cores does for the two CPU schedulers.
+
+#include <cstdint>
+#include <utility>
+#include <variant>
+
+#include "sim/sync_workers.hpp"
+
+namespace workersim {
+
+class WorkerPool {
+public:
+    template <class WorkerClass, class... Args>
+    explicit WorkerPool(std::in_place_type_t<WorkerClass> worker_class, Args&&... args)
+        : workers_(worker_class, std::forward<Args>(args)...) {}
+
+    template <class F>
+    decltype(auto) visit(F&& f) {
+        return std::visit(std::forward<F>(f), workers_);
+    }
+    template <class F>
+    decltype(auto) visit(F&& f) const {
+        return std::visit(std::forward<F>(f), workers_);
+    }
+
+    bool accept(std::uint32_t slot, double now_s) {
+        return visit([&](auto& p) { return p.accept(slot, now_s); });
+    }
+    void phase_done(std::uint32_t slot, double now_s) {
+        visit([&](auto& p) { p.phase_done(slot, now_s); });
+    }
+    void booted(WorkerRef worker, double now_s) {
+        visit([&](auto& p) { p.booted(worker, now_s); });
+    }
+    void exited(WorkerRef worker, double now_s) {
+        visit([&](auto& p) { p.exited(worker, now_s); });
+    }
+
+    std::uint32_t size() const { return visit([](const auto& p) { return p.size(); }); }
+    bool may_time_out(std::uint32_t w) const { return visit([&](const auto& p) { return p.may_time_out(w); }); }
+    double heartbeat_s(std::uint32_t w) const { return visit([&](const auto& p) { return p.heartbeat_s(w); }); }
+    bool aborted(std::uint32_t w) const { return visit([&](const auto& p) { return p.aborted(w); }); }
+    bool dead(std::uint32_t w) const { return visit([&](const auto& p) { return p.dead(w); }); }
+    void abort(std::uint32_t w, double now_s) {
+        visit([&](auto& p) { p.abort(w, now_s); });
+    }
+    void kill(std::uint32_t w, double now_s) {
+        visit([&](auto& p) { p.kill(w, now_s); });
+    }
+    void spawn(std::uint32_t w, double fork_s, std::int64_t request_limit) {
+        visit([&](auto& p) { p.spawn(w, fork_s, request_limit); });
+    }
+    void set_request_limit(std::uint32_t w, std::int64_t request_limit) {
+        visit([&](auto& p) { p.set_request_limit(w, request_limit); });
+    }
+
+    std::int64_t busy() const { return visit([](const auto& p) { return p.busy(); }); }
+    std::int64_t live() const { return visit([](const auto& p) { return p.live(); }); }
+
+private:
+    std::variant<SyncWorkers> workers_;
+};
+
+}  // namespace workersim
