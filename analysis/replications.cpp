@@ -1,16 +1,14 @@
 #include "analysis/replications.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "analysis/confidence_interval.hpp"
+#include "analysis/parallel_for.hpp"
 #include "sim/simulator.hpp"
 
 namespace workersim {
@@ -24,36 +22,20 @@ std::uint64_t splitmix64(std::uint64_t x) {
     return z ^ (z >> 31);
 }
 
-// Runs replications [begin, end) into out[begin, end) on up to `threads` threads. Each
-// index is claimed once from a shared counter; which thread runs it does not matter.
+// Runs replications [begin, end) into out[begin, end), in parallel.
 void run_range(const ScenarioOfReplication& scenario_of, const ReplicationOptions& options, int begin, int end,
                std::vector<SteadyStateRun>& out) {
-    const std::uint64_t seed = options.seed;
-    const int threads = options.threads;
     out.resize(static_cast<std::size_t>(end));
-    std::vector<std::exception_ptr> errors(static_cast<std::size_t>(end));
-    std::atomic<int> next{begin};
-    auto work = [&] {
-        for (int i = next++; i < end; i = next++) {
-            try {
-                SteadyStateRun& run = out[static_cast<std::size_t>(i)];
-                const Scenario scenario = scenario_of(i);
-                if (options.steady_state)
-                    run = steady_state_run(scenario, replication_seed(seed, i));
-                else
-                    run.result = simulate(scenario, replication_seed(seed, i));
-            } catch (...) {
-                errors[static_cast<std::size_t>(i)] = std::current_exception();
-            }
-        }
-    };
-    const int n_threads = std::max(1, std::min(threads, end - begin));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < n_threads; ++t) pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool) t.join();
-    for (int i = begin; i < end; ++i)
-        if (errors[static_cast<std::size_t>(i)]) std::rethrow_exception(errors[static_cast<std::size_t>(i)]);
+    const auto first = static_cast<std::size_t>(begin);
+    parallel_for(static_cast<std::size_t>(end - begin), options.threads, [&](std::size_t k) {
+        const int i = static_cast<int>(first + k);
+        SteadyStateRun& run = out[first + k];
+        const Scenario scenario = scenario_of(i);
+        if (options.steady_state)
+            run = steady_state_run(scenario, replication_seed(options.seed, i));
+        else
+            run.result = simulate(scenario, replication_seed(options.seed, i));
+    });
 }
 
 double relative(const Estimate& e) {

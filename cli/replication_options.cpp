@@ -3,19 +3,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
-#include <thread>
 
 #include "cli/arguments.hpp"
 #include "cli/usage_error.hpp"
+#include "analysis/parallel_for.hpp"
 
 namespace workersim::cli {
 
 namespace {
-
-int default_threads() {
-    const unsigned n = std::thread::hardware_concurrency();
-    return n == 0 ? 1 : static_cast<int>(n);
-}
 
 std::string fixed(double value, int decimals) {
     char buffer[64];
@@ -50,13 +45,17 @@ po::options_description replication_options() {
     return o;
 }
 
+int threads_from(const po::variables_map& vm) {
+    if (!vm.count("threads")) return hardware_threads();
+    return static_cast<int>(parse_integer("--threads", vm["threads"].as<std::string>(), 1, 1024));
+}
+
 ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed, LoadKind load) {
     ReplicationOptions o;
     o.seed = seed;
     if (vm.count("replications"))
         o.replications = static_cast<int>(parse_integer("--replications", vm["replications"].as<std::string>(), 1, 10000));
-    o.threads = vm.count("threads") ? static_cast<int>(parse_integer("--threads", vm["threads"].as<std::string>(), 1, 1024))
-                                    : default_threads();
+    o.threads = threads_from(vm);
     if (vm.count("precision")) {
         std::string text = vm["precision"].as<std::string>();
         if (!text.empty() && text.back() == '%') text.pop_back();

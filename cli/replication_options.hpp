@@ -20,6 +20,8 @@ constexpr int kPrecisionReplicationCap = 200;
 po::options_description replication_options();
 // Throws UsageError naming the flag, the value and the accepted range.
 // `load` decides --steady-state auto.
+// --threads (predict's replications, sweep's points): 1..1024, default the machine's threads.
+int threads_from(const po::variables_map& vm);
 ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed, LoadKind load);
 
 // The warm-up removed, if steady-state mode ran; then "Confidence (95%, R replications)"

@@ -3,21 +3,19 @@
 
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <iostream>
 #include <sstream>
-#include <thread>
 #include <vector>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/prediction_method.hpp"
+#include "cli/replication_options.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
+#include "analysis/parallel_for.hpp"
 #include "model/mva.hpp"
 #include "model/result_json.hpp"
 #include "sim/simulator.hpp"
@@ -178,44 +176,26 @@ int sweep_command(int argc, const char* const* argv) {
     // points are the parameters', not the draws'), so the thread count cannot matter.
     const bool want_sim = method != PredictionMethod::mva, want_mva = method != PredictionMethod::sim;
     std::vector<Result> sim(points.size()), mva(points.size());
-    std::vector<std::exception_ptr> failure(points.size());
-    std::atomic<std::size_t> next{0}, done{0};
-    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-    if (vm.count("threads")) threads = static_cast<unsigned>(parse_integer("--threads", vm["threads"].as<std::string>(), 1, 1024));
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, points.size()));
-    auto work = [&] {
-        for (std::size_t i; (i = next++) < points.size(); ++done) {
-            try {
-                if (want_mva) mva[i] = predict_mva(scenarios[i]);
-                if (want_sim) sim[i] = simulate(scenarios[i], seed);
-            } catch (...) {
-                failure[i] = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
-    if (isatty(STDERR_FILENO) && points.size() > 1) {
-        while (done < points.size()) {
-            const std::size_t d = done;
-            const std::size_t bar = 30 * d / points.size();
-            std::cerr << "\r[" << std::string(bar, '#') << std::string(30 - bar, ' ') << "] " << d << "/" << points.size()
-                      << std::flush;
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        std::cerr << "\r" << std::string(50, ' ') << "\r" << std::flush;
-    }
-    for (auto& t : pool) t.join();
-    for (std::size_t i = 0; i < points.size(); ++i) {
-        if (!failure[i]) continue;
+    const int threads = threads_from(vm);
+    auto run_point = [&](std::size_t i) {
         try {
-            std::rethrow_exception(failure[i]);
+            if (want_mva) mva[i] = predict_mva(scenarios[i]);
+            if (want_sim) sim[i] = simulate(scenarios[i], seed);
         } catch (const std::exception& e) {
             std::string where;
             for (std::size_t k = 0; k < swept.size(); ++k) where += std::string(" --") + swept[k].flag + " " + format_value(points[i][k]);
             throw std::runtime_error("at" + where + ": " + e.what());
         }
-    }
+    };
+    ProgressReport progress;
+    if (isatty(STDERR_FILENO) && points.size() > 1)
+        progress = [&](std::size_t done) {
+            const std::size_t bar = 30 * done / points.size();
+            std::cerr << "\r[" << std::string(bar, '#') << std::string(30 - bar, ' ') << "] " << done << "/" << points.size()
+                      << std::flush;
+        };
+    parallel_for(points.size(), threads, run_point, progress);
+    if (progress) std::cerr << "\r" << std::string(50, ' ') << "\r" << std::flush;
 
     struct Output {
         const char* method;
