@@ -1,46 +1,20 @@
 #pragma once
-// The clients: hey for a closed loop (C clients, each sending its next request when the last
-// one is answered), httperf for an open loop (Poisson arrivals). Both run as pinned child
-// processes; their output is parsed by pure functions the tests feed with captured text.
+// The clients, behind one role: a LoadGenerator drives the server with the load a run's
+// configuration asks for and says what it saw. Two tools implement it, each in its own file:
+// hey for a closed loop (calibrate/load/hey.hpp), httperf for an open Poisson stream
+// (calibrate/load/httperf.hpp); a run's config.load_generator names the one that drives it.
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "calibrate/harness/cpu_affinity.hpp"
+#include "calibrate/records/run.hpp"
 
 namespace workersim {
-
-// One line of `hey -o csv`. hey lists only requests that got an HTTP response (any status):
-// connection errors are counted nowhere in the CSV.
-struct HeyRecord {
-    double response_time_s = 0;
-    int status = 0;
-    double offset_s = 0;  // when the request started, since hey's start
-};
-
-// Throws std::invalid_argument naming the line when the header or a field is not what
-// hey 0.1.4 writes.
-std::vector<HeyRecord> parse_hey_csv(const std::string& csv_text);
-
-// First request start to last response: max(offset + response time) - min(offset).
-double hey_makespan_s(const std::vector<HeyRecord>& records);
-
-// The summary of `httperf` that the harness uses (its "Connection time" line has no
-// percentiles).
-struct HttperfReport {
-    std::int64_t connections = 0, requests = 0, replies = 0;
-    double test_duration_s = 0;
-    double connection_min_s = 0, connection_avg_s = 0, connection_max_s = 0;
-    double connection_median_s = 0, connection_stddev_s = 0;
-    std::int64_t status_1xx = 0, status_2xx = 0, status_3xx = 0, status_4xx = 0, status_5xx = 0;
-    std::int64_t errors_total = 0;
-};
-
-// Throws std::invalid_argument naming the missing line.
-HttperfReport parse_httperf_report(const std::string& report_text);
 
 // Where and how long the load generator's process runs, whichever tool it is.
 struct LoadProcess {
@@ -50,37 +24,37 @@ struct LoadProcess {
     std::optional<int> session_nice;  // see ChildSpec::session_nice
 };
 
-struct ClosedLoad {
+// The server under load, as GunicornServer gives it: hey takes the URL, httperf the port
+// (it connects to 127.0.0.1).
+struct LoadTarget {
     std::string url;
-    int clients = 1;
-    std::int64_t requests = 1;
-    LoadProcess process;
-};
-
-struct OpenLoad {
     int port = 0;
-    double rate_per_s = 1;
-    std::int64_t requests = 1;
-    LoadProcess process;
 };
 
-struct LoadOutcome {
-    double cpu_s = 0;   // the load generator's own CPU (wait4 rusage)
-    double wall_s = 0;  // its process's lifetime
-    std::string started_at;  // ISO 8601 UTC
+class LoadGenerator {
+public:
+    virtual ~LoadGenerator() = default;
+    // Why this tool cannot drive `config`'s load, naming the config's fields, or "" if it can.
+    virtual std::string check(const RunConfig& config) const = 0;
+    // The seconds the tool's own schedule takes, however fast the server answers (an open
+    // stream's arrivals); 0 for a load the server's answers pace.
+    virtual double schedule_s(const RunConfig& config) const = 0;
+    // The tool's command line for `config`'s load against `target`.
+    virtual std::vector<std::string> command(const RunConfig& config, const LoadTarget& target) const = 0;
+    // What the tool's output says of the run, written into the fields of `measured` that the
+    // load measures: makespan, completed, errors, latencies and their summary. Throws
+    // std::invalid_argument naming the line of output that is not what the tool writes.
+    virtual void record(const std::string& output, const RunConfig& config, RunMeasurement& measured) const = 0;
 };
 
-struct ClosedLoadOutcome : LoadOutcome {
-    std::vector<HeyRecord> records;
-    std::int64_t issued = 0;  // hey sends (n / c) * c requests
-};
+// The generator `kind` names.
+std::unique_ptr<LoadGenerator> make_load_generator(LoadGeneratorKind kind);
 
-struct OpenLoadOutcome : LoadOutcome {
-    HttperfReport report;
-};
-
-// Both throw std::runtime_error (with the tool's stderr) if the tool fails or outlasts `limit`.
-ClosedLoadOutcome run_hey(const ClosedLoad& load);
-OpenLoadOutcome run_httperf(const OpenLoad& load);
+// Runs the generator's tool to completion as a child on `process`'s cores and records what it
+// saw in `measured`, with its start time, its own CPU (loadgen_cpu_s, from wait4's rusage) and
+// its lifetime (wall_s). Throws std::invalid_argument for a config check() rejects and
+// std::runtime_error (with the tool's stderr) if the tool fails or outlasts process.limit.
+void drive_load(const LoadGenerator& generator, const RunConfig& config, const LoadTarget& target,
+                const LoadProcess& process, RunMeasurement& measured);
 
 }  // namespace workersim

@@ -87,6 +87,7 @@ RunConfig closed_exact(const Point& p, double unit_s, int clients, std::int64_t 
 RunConfig open(const Point& p, double unit_s, double utilisation, double target_s) {
     RunConfig c = base(p, unit_s);
     c.load = LoadKind::open;
+    c.load_generator = LoadGeneratorKind::httperf;
     const double rate = utilisation * nominal_throughput_rps(c, c.workers);
     c.rate_per_s = std::round(rate * 10) / 10;
     c.requests = std::max<std::int64_t>(10, std::llround(c.rate_per_s * target_s));

@@ -10,6 +10,10 @@
 
 namespace workersim {
 
+// The tool that drives a run's load (calibrate/load/): hey runs a closed loop, httperf an open
+// Poisson stream.
+enum class LoadGeneratorKind { hey, httperf };
+
 struct RunConfig {
     std::string id;                 // unique within a plan, e.g. "w5-io100-c30-n30-cores2-sep"
     int workers = 1;
@@ -17,6 +21,7 @@ struct RunConfig {
     double io_pct = 100, cpu_pct = 0;
     double unit_s = 1.0;            // the app's unit: 100% IO sleeps unit_s
     LoadKind load = LoadKind::closed;
+    LoadGeneratorKind load_generator = LoadGeneratorKind::hey;
     int clients = 1;                // closed: hey -c
     std::int64_t requests = 1;      // hey -n, or httperf --num-conns
     double rate_per_s = 0;          // open: httperf --rate with --period e

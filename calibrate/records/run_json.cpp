@@ -15,6 +15,23 @@ constexpr double kMaxKib = 1e12;  // a petabyte: anything larger is a unit mix-u
 
 const char* load_name(LoadKind kind) { return kind == LoadKind::open ? "open" : "closed"; }
 
+const char* load_generator_name(LoadGeneratorKind kind) {
+    switch (kind) {
+        case LoadGeneratorKind::hey: return "hey";
+        case LoadGeneratorKind::httperf: return "httperf";
+    }
+    return "?";
+}
+
+// Runs recorded before the key existed were driven by the harness's one tool for their load.
+LoadGeneratorKind load_generator_from(JsonReader& c, LoadKind load) {
+    if (!c.has("load_generator")) return load == LoadKind::open ? LoadGeneratorKind::httperf : LoadGeneratorKind::hey;
+    const std::string name = c.string("load_generator");
+    if (name == "hey") return LoadGeneratorKind::hey;
+    if (name == "httperf") return LoadGeneratorKind::httperf;
+    c.fail("load_generator", "\"hey\" or \"httperf\"");
+}
+
 // JsonReader has no required boolean: a run file written by us always has every key.
 bool required_boolean(JsonReader& reader, const std::string& key) {
     if (!reader.has(key)) reader.fail(key, "true or false");
@@ -34,6 +51,7 @@ RunConfig config_from(JsonReader c) {
     if (load == "closed") r.load = LoadKind::closed;
     else if (load == "open") r.load = LoadKind::open;
     else c.fail("load", "\"closed\" or \"open\"");
+    r.load_generator = load_generator_from(c, r.load);
     r.clients = static_cast<int>(c.integer("clients", 1, 10'000'000));
     r.requests = c.integer("requests", 1, kMaxCount);
     r.rate_per_s = c.number("rate_per_s", 0, kHuge);
@@ -91,6 +109,7 @@ nlohmann::json to_json(const Run& run) {
           {"cpu_pct", c.cpu_pct},
           {"unit_s", c.unit_s},
           {"load", load_name(c.load)},
+          {"load_generator", load_generator_name(c.load_generator)},
           {"clients", c.clients},
           {"requests", c.requests},
           {"rate_per_s", c.rate_per_s},

@@ -10,7 +10,6 @@
 
 #include "calibrate/harness/cpu_affinity.hpp"
 #include "calibrate/harness/gunicorn_server.hpp"
-#include "calibrate/records/latency_summary.hpp"
 #include "calibrate/load/load_generator.hpp"
 #include "calibrate/harness/proc_stats.hpp"
 #include "calibrate/harness/speed_probe.hpp"
@@ -57,10 +56,11 @@ double worker_cpu_s(const ServerCpu& before, const ServerCpu& after) {
     return ticks_to_s(ticks);
 }
 
-std::chrono::milliseconds load_limit(const RunConfig& config) {
-    // Generous: every request served one after another, four times slower than nominal.
+std::chrono::milliseconds load_limit(const RunConfig& config, const LoadGenerator& generator) {
+    // Generous: every request served one after another, four times slower than nominal, after
+    // the tool's own schedule.
     double seconds = 60 + 4.0 * static_cast<double>(config.requests) * config.unit_s;
-    if (config.load == LoadKind::open) seconds += static_cast<double>(config.requests) / config.rate_per_s;
+    seconds += generator.schedule_s(config);
     return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
 }
 
@@ -78,12 +78,7 @@ std::string check_runnable(const RunConfig& c) {
     if (!(c.unit_s > 0)) return "unit_s = " + number_text(c.unit_s) + ": expected > 0";
     if (!(c.timeout_s > 0)) return "timeout_s = " + number_text(c.timeout_s) + ": expected > 0";
     if (c.backlog < 1) return "backlog = " + std::to_string(c.backlog) + ": expected >= 1";
-    if (c.load == LoadKind::closed && (c.clients < 1 || c.requests < c.clients))
-        return "clients = " + std::to_string(c.clients) + ", requests = " + std::to_string(c.requests) +
-               ": expected 1 <= clients <= requests";
-    if (c.load == LoadKind::open && (!(c.rate_per_s > 0) || c.requests < 1))
-        return "rate_per_s = " + number_text(c.rate_per_s) + ", requests = " + std::to_string(c.requests) +
-               ": expected rate > 0 and requests >= 1";
+    if (const std::string problem = make_load_generator(c.load_generator)->check(c); !problem.empty()) return problem;
     if (!c.loadgen_shared && c.cores >= host)
         return "cores = " + std::to_string(c.cores) + " with a separate load generator: all " + std::to_string(host) +
                " host cores go to the server, none is left for the load generator (use loadgen_shared)";
@@ -161,60 +156,14 @@ Run Harness::run(const RunConfig& config) {
     const double database_before_s = database_->cpu_s();
     const std::int64_t busy_before = read_busy_ticks(server_cores);
 
+    const std::unique_ptr<LoadGenerator> generator = make_load_generator(config.load_generator);
     LoadProcess load_process;
     load_process.cores = loadgen_cores;
-    load_process.limit = load_limit(config);
+    load_process.limit = load_limit(config, *generator);
     load_process.temp_root = options_.temp_root;
     load_process.session_nice = options_.session_nice;
-    MeasuredLatency latency;
-    if (config.load == LoadKind::closed) {
-        ClosedLoad load;
-        load.url = server.url();
-        load.clients = config.clients;
-        load.requests = config.requests;
-        load.process = load_process;
-        const ClosedLoadOutcome outcome = run_hey(load);
-        m.started_at = outcome.started_at;
-        m.loadgen_cpu_s = outcome.cpu_s;
-        m.wall_s = outcome.wall_s;
-        m.makespan_s = hey_makespan_s(outcome.records);
-        std::vector<HeyRecord> served;
-        for (const auto& record : outcome.records)
-            if (record.status == 204) served.push_back(record);
-        std::sort(served.begin(), served.end(), [](const HeyRecord& a, const HeyRecord& b) {
-            return a.offset_s + a.response_time_s < b.offset_s + b.response_time_s;
-        });
-        for (const auto& record : served) m.latencies_s.push_back(record.response_time_s);
-        m.completed = static_cast<std::int64_t>(served.size());
-        m.errors = outcome.issued - m.completed;
-        latency = summarize_latencies(m.latencies_s);
-    } else {
-        OpenLoad load;
-        load.port = server.port();
-        load.rate_per_s = config.rate_per_s;
-        load.requests = config.requests;
-        load.process = load_process;
-        const OpenLoadOutcome outcome = run_httperf(load);
-        const HttperfReport& r = outcome.report;
-        m.started_at = outcome.started_at;
-        m.loadgen_cpu_s = outcome.cpu_s;
-        m.wall_s = outcome.wall_s;
-        m.makespan_s = r.test_duration_s;
-        m.completed = r.status_2xx;  // the app answers nothing but 204
-        m.errors = config.requests - m.completed;
-        // httperf reports no per-request times and no tail percentiles: p90/p99 stay 0.
-        latency.mean_s = r.connection_avg_s;
-        latency.min_s = r.connection_min_s;
-        latency.max_s = r.connection_max_s;
-        latency.p50_s = r.connection_median_s;
-    }
+    drive_load(*generator, config, {server.url(), server.port()}, load_process, m);
     m.throughput_rps = m.makespan_s > 0 ? static_cast<double>(m.completed) / m.makespan_s : 0;
-    m.latency_mean_s = latency.mean_s;
-    m.latency_min_s = latency.min_s;
-    m.latency_max_s = latency.max_s;
-    m.latency_p50_s = latency.p50_s;
-    m.latency_p90_s = latency.p90_s;
-    m.latency_p99_s = latency.p99_s;
 
     // The last requests' backends exit just after their responses: let the postmaster reap
     // them, so their CPU lands in its cutime before we read it.

@@ -19,6 +19,7 @@ Run sample_run() {
     r.config.cpu_pct = 10;
     r.config.unit_s = 0.25;
     r.config.load = LoadKind::open;
+    r.config.load_generator = LoadGeneratorKind::httperf;
     r.config.clients = 6;
     r.config.requests = 60;
     r.config.rate_per_s = 7.5;
@@ -67,6 +68,7 @@ TEST_CASE("a run survives the round trip through JSON field by field") {
     CHECK(back.config.id == r.config.id);
     CHECK(back.config.workers == 3);
     CHECK(back.config.load == LoadKind::open);
+    CHECK(back.config.load_generator == LoadGeneratorKind::httperf);
     CHECK(back.config.rate_per_s == 7.5);
     CHECK(back.config.loadgen_shared);
     CHECK(back.config.holdout);
@@ -120,4 +122,18 @@ TEST_CASE("a load kind other than closed or open is rejected") {
     nlohmann::json j = to_json(sample_run());
     j["config"]["load"] = "poisson";
     CHECK_THAT(error_of(j), Catch::Contains("config.load"));
+}
+
+TEST_CASE("a run recorded before load_generator existed is driven by the tool its load always had") {
+    nlohmann::json j = to_json(sample_run());
+    j["config"].erase("load_generator");
+    CHECK(run_from_json(j, "x").config.load_generator == LoadGeneratorKind::httperf);
+    j["config"]["load"] = "closed";
+    CHECK(run_from_json(j, "x").config.load_generator == LoadGeneratorKind::hey);
+}
+
+TEST_CASE("a load generator other than hey or httperf is rejected") {
+    nlohmann::json j = to_json(sample_run());
+    j["config"]["load_generator"] = "wrk";
+    CHECK_THAT(error_of(j), Catch::Contains("config.load_generator"));
 }
