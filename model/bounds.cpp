@@ -1,6 +1,7 @@
 #include "model/bounds.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace workersim {
@@ -22,6 +23,19 @@ AsymptoticBounds asymptotic_bounds(const Scenario& s) {
             ? std::max(b.min_response_s, s.load.clients / b.max_throughput_rps)
             : b.min_response_s;
     return b;
+}
+
+double pool_capacity_rps(const Scenario& s) {
+    const double cpu_s = s.cpu_demand_s() + s.load.loadgen_cpu_s;
+    const double demand_s = s.cpu_demand_s() + s.io_demand_s();
+    double capacity = demand_s > 0 ? s.server.workers / demand_s : std::numeric_limits<double>::infinity();
+    if (cpu_s > 0) capacity = std::min(capacity, s.host.capacity(s.host.cores) / cpu_s);
+    return std::isfinite(capacity) ? capacity : 0.0;
+}
+
+bool beyond_capacity(const Scenario& s) {
+    const double capacity_rps = pool_capacity_rps(s);
+    return s.load.kind == LoadKind::open && capacity_rps > 0 && s.load.rate_per_s >= capacity_rps;
 }
 
 }  // namespace workersim

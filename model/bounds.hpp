@@ -25,4 +25,10 @@ struct AsymptoticBounds {
 
 AsymptoticBounds asymptotic_bounds(const Scenario& scenario);
 
+// The pool's throughput bound that flags an open load as unstable (Result::capacity_rps), one
+// figure for the simulator and the analytic models: every worker busy on a request's CPU and
+// IO demand, or the cores saturated by the CPU demand and the load generator's. 0: unbounded.
+double pool_capacity_rps(const Scenario& scenario);
+bool beyond_capacity(const Scenario& scenario);  // an open load at or above pool_capacity_rps
+
 }  // namespace workersim

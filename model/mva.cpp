@@ -109,23 +109,6 @@ double open_response_quantile(double p, const HoldingTime& s, double c, double t
     return hi;
 }
 
-void fill_memory(const Scenario& s, Result& r) {
-    const int n = s.server.workers;
-    r.memory.master_kib = s.memory.master_pss_kib(n);
-    r.memory.per_worker_kib = s.memory.worker_pss_kib(n);
-    r.memory.workers_kib = n * r.memory.per_worker_kib;
-    r.memory.total_kib = s.memory.total_pss_kib(n);
-}
-
-// The simulator's capacity figure, so both methods flag the same runs.
-double pool_capacity_rps(const Scenario& s) {
-    const double cpu_s = s.cpu_demand_s() + s.load.loadgen_cpu_s;
-    const double demand_s = s.cpu_demand_s() + s.io_demand_s();
-    double capacity = demand_s > 0 ? s.server.workers / demand_s : kInfinity;
-    if (cpu_s > 0) capacity = std::min(capacity, s.host.capacity(s.host.cores) / cpu_s);
-    return std::isfinite(capacity) ? capacity : 0.0;
-}
-
 ClosedPoolSolution solve_closed(const Host& host, double cpu_demand_s, double io_delay_s, int customers) {
     if (customers <= kRecursionLimit) return solve_mva(host, cpu_demand_s, io_delay_s, customers).back();
     return solve_product_form(host, cpu_demand_s, io_delay_s, customers);
@@ -318,7 +301,7 @@ Result predict_mva(const Scenario& s) {
     r.latency.p999_s = q[4];
     r.latency.max_s = q[5];
     r.latency.min_s = std::min(bounds.min_response_s, q[0]);
-    fill_memory(s, r);
+    r.memory = s.memory.estimate(s.server.workers);
     r.capacity_rps = pool_capacity_rps(s);
     return r;
 }

@@ -1,6 +1,7 @@
 #include "model/profile_json.hpp"
 
 #include "model/json_reader.hpp"
+#include "model/limits.hpp"
 
 namespace workersim {
 
@@ -30,11 +31,11 @@ HostProbe host_probe_from_json(const nlohmann::json& json, const std::string& wh
     h.database = r.string_or("database", "");
     h.loop_ns_by_core = r.numbers_or_empty("loop_ns_by_core", 1e-3, 1e9);
     h.loop_ns = r.number("loop_ns", 1e-3, 1e9);
-    h.core_capacity = r.numbers_or_empty("core_capacity", 1e-3, 4096);
+    h.core_capacity = r.numbers_or_empty("core_capacity", 1e-3, kCoresRange.max);
     h.db_backend_cpu_s_by_cores = r.numbers_or_empty("db_backend_cpu_s_by_cores", 0, kMaxSeconds);
     h.db_client_cpu_s = r.number("db_client_cpu_s", 0, kMaxSeconds);
     h.db_connect_s = r.number("db_connect_s", 0, kMaxSeconds);
-    h.boot_workers = static_cast<int>(r.integer("boot_workers", 0, 100000));
+    h.boot_workers = static_cast<int>(r.integer("boot_workers", 0, kWorkersRange.max));
     h.boot_s = r.number("boot_s", 0, kMaxSeconds);
     r.reject_unknown_keys();
     return h;
@@ -104,11 +105,11 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
         pr.notes = v.string_or("notes", "");
         v.reject_unknown_keys();
     }
-    p.host_cores = static_cast<int>(top.integer("host_cores", 1, 4096));
+    p.host_cores = static_cast<int>(top.integer("host_cores", kCoresRange.min, kCoresRange.max));
     const std::string scheduler = top.string_or("cpu_scheduler", "shared_queue");
     if (scheduler == "per_core_queues") p.cpu_scheduler = CpuScheduler::per_core_queues;
     else if (scheduler != "shared_queue") top.fail("cpu_scheduler", "\"shared_queue\" or \"per_core_queues\"");
-    p.core_capacity = top.numbers_or_empty("core_capacity", 1e-3, 4096);
+    p.core_capacity = top.numbers_or_empty("core_capacity", 1e-3, kCoresRange.max);
     if (!p.core_capacity.empty() && p.core_capacity.size() != static_cast<std::size_t>(p.host_cores))
         top.fail("core_capacity", "one entry per core of host_cores (" + std::to_string(p.host_cores) + ")");
     p.loop_cpu_s = top.number("loop_cpu_s", 1e-6, kMaxSeconds);

@@ -4,6 +4,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/limits.hpp"
+#include "model/result.hpp"
+
 namespace workersim {
 
 double Host::capacity(int busy_cores) const {
@@ -25,6 +28,15 @@ double MemoryModel::total_pss_kib(int workers) const {
     return master_private_kib + workers * worker_private_kib + shared_kib;
 }
 
+MemoryEstimate MemoryModel::estimate(int workers) const {
+    MemoryEstimate m;
+    m.master_kib = master_pss_kib(workers);
+    m.per_worker_kib = worker_pss_kib(workers);
+    m.workers_kib = workers * m.per_worker_kib;
+    m.total_kib = total_pss_kib(workers);
+    return m;
+}
+
 double Scenario::cpu_demand_s() const {
     double total = 0;
     for (const Phase& p : request)
@@ -42,11 +54,15 @@ double Scenario::io_demand_s() const {
 namespace {
 
 template <class T>
-void require(bool ok, const char* field, T value, const char* range) {
+void require(bool ok, const char* field, T value, const std::string& range) {
     if (ok) return;
     std::ostringstream message;
     message << field << " = " << value << " is out of range: expected " << range;
     throw std::invalid_argument(message.str());
+}
+
+void require(const IntegerRange& range, const char* field, std::int64_t value) {
+    require(range.contains(value), field, value, range.text());
 }
 
 void validate(const Distribution& d, const char* field) {
@@ -63,11 +79,11 @@ void validate(const Distribution& d, const char* field) {
 }  // namespace
 
 void validate(const Scenario& s) {
-    require(s.host.cores >= 1 && s.host.cores <= 4096, "cores", s.host.cores, "1..4096");
+    require(kCoresRange, "cores", s.host.cores);
     for (double c : s.host.core_capacity)
         require(std::isfinite(c) && c > 0, "core_capacity", c, "a positive number of cores");
-    require(s.server.workers >= 1 && s.server.workers <= 100000, "workers", s.server.workers, "1..100000");
-    require(s.server.backlog >= 0 && s.server.backlog <= 1000000, "backlog", s.server.backlog, "0..1000000");
+    require(kWorkersRange, "workers", s.server.workers);
+    require(kBacklogRange, "backlog", s.server.backlog);
     require(std::isfinite(s.server.timeout_s) && s.server.timeout_s >= 0, "timeout", s.server.timeout_s,
             "seconds >= 0 (0 disables)");
     require(s.server.max_requests >= 0, "max_requests", s.server.max_requests, ">= 0 (0 disables)");
@@ -82,7 +98,7 @@ void validate(const Scenario& s) {
     require(!s.request.empty(), "request phases", 0, "at least one phase");
     for (const Phase& p : s.request) validate(p.duration, "phase duration");
     if (s.load.kind == LoadKind::closed) {
-        require(s.load.clients >= 1 && s.load.clients <= 1000000, "clients", s.load.clients, "1..1000000");
+        require(kClientsRange, "clients", s.load.clients);
         require(s.load.requests >= s.load.clients, "requests", s.load.requests,
                 ">= clients (hey gives each client requests / clients)");
     } else {
@@ -90,7 +106,7 @@ void validate(const Scenario& s) {
                 "requests per second > 0");
         require(s.load.requests >= 1, "requests", s.load.requests, ">= 1");
     }
-    require(s.load.requests <= 1'000'000'000'000LL, "requests", s.load.requests, "1..10^12");
+    require(kRequestsRange, "requests", s.load.requests);
     require(std::isfinite(s.load.client_timeout_s) && s.load.client_timeout_s >= 0, "client_timeout",
             s.load.client_timeout_s, "seconds >= 0 (0 = none)");
     require(std::isfinite(s.load.loadgen_cpu_s) && s.load.loadgen_cpu_s >= 0, "loadgen_cpu_s",

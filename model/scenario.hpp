@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/distribution.hpp"
+#include "model/limits.hpp"
 
 namespace workersim {
 
@@ -63,8 +64,8 @@ constexpr std::int64_t hey_requests_sent(std::int64_t requests, std::int64_t cli
 
 struct Load {
     LoadKind kind = LoadKind::closed;
-    int clients = 50;                   // closed: hey -c
-    std::int64_t requests = 200;        // closed: hey -n (each client sends requests / clients); open: arrivals
+    int clients = kDefaultClients;      // closed: hey -c
+    std::int64_t requests = kDefaultRequests;  // closed: hey -n (each client sends requests / clients); open: arrivals
     double rate_per_s = 0.0;            // open: Poisson arrival rate
     double client_timeout_s = 0.0;      // hey -t; 0 = wait forever
     // CPU the load generator spends per request when it shares the host's cores; 0 when it
@@ -78,6 +79,8 @@ struct Load {
 
 // PSS splits each shared page among the processes that map it, so with N workers every
 // process's PSS is its private part plus shared_kib / (N + 1).
+struct MemoryEstimate;
+
 struct MemoryModel {
     double master_private_kib = 0.0;
     double worker_private_kib = 0.0;
@@ -86,6 +89,7 @@ struct MemoryModel {
     double master_pss_kib(int workers) const;
     double worker_pss_kib(int workers) const;
     double total_pss_kib(int workers) const;
+    MemoryEstimate estimate(int workers) const;  // model/result.hpp
 };
 
 struct Scenario {

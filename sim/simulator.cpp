@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cmath>
 #include <limits>
 
+#include "model/bounds.hpp"
 #include "sim/arbiter.hpp"
 #include "sim/clients.hpp"
 #include "sim/cores.hpp"
@@ -128,20 +128,10 @@ private:
         if (span_s > 0)
             r.core_utilisation = cores_.occupied_core_s(statistics_.clock_s()) / (scenario_.host.cores * span_s);
         r.max_accept_queue = socket_.max_queued();
-        r.memory.master_kib = scenario_.memory.master_pss_kib(n);
-        r.memory.per_worker_kib = scenario_.memory.worker_pss_kib(n);
-        r.memory.workers_kib = n * r.memory.per_worker_kib;
-        r.memory.total_kib = scenario_.memory.total_pss_kib(n);
+        r.memory = scenario_.memory.estimate(n);
         r.stalled = stalled_;
-        // The pool's throughput bound (operational analysis): every worker busy, or the
-        // cores saturated.
-        const double cpu_s = scenario_.cpu_demand_s() + scenario_.load.loadgen_cpu_s;
-        const double demand_s = scenario_.cpu_demand_s() + scenario_.io_demand_s();
-        double capacity = demand_s > 0 ? n / demand_s : kInfinity;
-        if (cpu_s > 0) capacity = std::min(capacity, scenario_.host.capacity(scenario_.host.cores) / cpu_s);
-        r.capacity_rps = std::isfinite(capacity) ? capacity : 0.0;
-        r.unstable = scenario_.load.kind == LoadKind::open && std::isfinite(capacity) &&
-                     scenario_.load.rate_per_s >= capacity;
+        r.capacity_rps = pool_capacity_rps(scenario_);
+        r.unstable = beyond_capacity(scenario_);
         return out;
     }
 
