@@ -9,18 +9,12 @@
 
 #include "analysis/confidence_interval.hpp"
 #include "analysis/parallel_for.hpp"
+#include "sim/rng.hpp"
 #include "sim/simulator.hpp"
 
 namespace workersim {
 
 namespace {
-
-std::uint64_t splitmix64(std::uint64_t x) {
-    std::uint64_t z = x + 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
 
 // Runs replications [begin, end) into out[begin, end), in parallel.
 void run_range(const ScenarioOfReplication& scenario_of, const ReplicationOptions& options, int begin, int end,

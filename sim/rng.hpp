@@ -10,11 +10,26 @@
 
 namespace workersim {
 
+// 2^64 / the golden ratio: splitmix64's increment (Steele, Lea and Flood 2014).
+constexpr std::uint64_t kGoldenGamma = 0x9E3779B97F4A7C15ULL;
+
+// splitmix64's output for the state x: mixes x + gamma into 64 well-spread bits. Seeds
+// xoshiro (below) and derives the replications' seeds (analysis/replications.hpp).
+constexpr std::uint64_t splitmix64(std::uint64_t x) {
+    std::uint64_t z = x + kGoldenGamma;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
 class Rng {
 public:
     explicit Rng(std::uint64_t seed, std::uint64_t stream = 0) {
-        std::uint64_t x = seed ^ (0x9E3779B97F4A7C15ULL * (stream + 1));
-        for (auto& word : state_) word = splitmix64(x);
+        std::uint64_t x = seed ^ (kGoldenGamma * (stream + 1));
+        for (auto& word : state_) {
+            word = splitmix64(x);
+            x += kGoldenGamma;
+        }
     }
 
     std::uint64_t next() {
@@ -97,12 +112,6 @@ private:
     }
 
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-    static std::uint64_t splitmix64(std::uint64_t& x) {
-        std::uint64_t z = (x += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
     std::uint64_t state_[4];
 };
 
