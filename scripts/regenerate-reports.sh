@@ -1,22 +1,44 @@
 #!/usr/bin/env bash
 # Regenerates every committed report that is computed from committed runs (fits, validations),
-# with the binary in build/. A change that must not move any figure leaves `git diff
-# calibrate/data` empty after this.
-#   scripts/regenerate-reports.sh [BUILD_DIR]
+# with the binary in BUILD_DIR (default build/). A change that must not move any figure leaves
+# `git diff calibrate/data` empty after this. --check writes them to a scratch directory and
+# fails, showing the difference, where one differs from the committed file (a ctest).
+#   scripts/regenerate-reports.sh [--check] [BUILD_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+check=false
+if [[ "${1:-}" == "--check" ]]; then check=true; shift; fi
 ws="${1:-build}/cli/workersim"
 d=calibrate/data
-# The fits' reports only: a profile refitted here would take this host's provenance.
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-"$ws" calibrate --only-fit --plan full --runs $d/full-runs.jsonl --out "$scratch/full.json" | sed "s#$scratch/full.json#$d/default-profile.json#" > $d/full-fit.txt
-"$ws" calibrate --only-fit --quick --runs $d/quick-runs.jsonl --out "$scratch/quick.json" | sed "s#$scratch/quick.json#$d/quick-profile.json#" > $d/quick-fit.txt
-"$ws" validate --runs $d/full-runs.jsonl --calibration $d/default-profile.json --holdout-only > $d/validation-holdout.txt
-"$ws" validate --runs $d/full-runs.jsonl --calibration $d/default-profile.json --holdout-only --json > $d/validation-holdout.json
-"$ws" validate --runs $d/full-runs.jsonl --calibration $d/quick-profile.json --holdout-only > $d/validation-holdout-quick-profile.txt
-"$ws" validate --runs $d/seed-runs.jsonl --calibration $d/default-profile.json > $d/validation-seed-default-profile.txt
-"$ws" validate --runs $d/seed-runs.jsonl --calibration $d/quick-profile.json > $d/validation-seed-quick-profile.txt
-"$ws" validate --runs $d/seed-runs.jsonl --calibration $d/probed-profile.json > $d/validation-seed-probed-profile.txt
-"$ws" validate --runs $d/seed-runs.jsonl --calibration $d/probed-profile.json --ignore-host-speed > $d/validation-seed-probed-profile-ignore-host-speed.txt
-scripts/failure-validation.sh $d/failure-runs.jsonl $d/default-profile.json > $d/failure-validation.txt
+out=$d
+$check && out=$scratch/reports && mkdir -p "$out"
+
+# The fits' reports only: a profile refitted here would take this host's provenance.
+"$ws" calibrate --only-fit --plan full --runs $d/full-runs.jsonl --out "$scratch/full.json" |
+  sed "s#$scratch/full.json#$d/default-profile.json#" > $out/full-fit.txt
+"$ws" calibrate --only-fit --quick --runs $d/quick-runs.jsonl --out "$scratch/quick.json" |
+  sed "s#$scratch/quick.json#$d/quick-profile.json#" > $out/quick-fit.txt
+validate() {  # REPORT RUNS PROFILE [FLAGS...]
+  local report=$1 runs=$2 profile=$3
+  shift 3
+  "$ws" validate --runs "$runs" --calibration "$profile" "$@" > "$out/$report"
+}
+validate validation-holdout.txt $d/full-runs.jsonl $d/default-profile.json --holdout-only
+validate validation-holdout.json $d/full-runs.jsonl $d/default-profile.json --holdout-only --json
+validate validation-holdout-quick-profile.txt $d/full-runs.jsonl $d/quick-profile.json --holdout-only
+validate validation-seed-default-profile.txt $d/seed-runs.jsonl $d/default-profile.json
+validate validation-seed-quick-profile.txt $d/seed-runs.jsonl $d/quick-profile.json
+validate validation-seed-probed-profile.txt $d/seed-runs.jsonl $d/probed-profile.json
+validate validation-seed-probed-profile-ignore-host-speed.txt $d/seed-runs.jsonl $d/probed-profile.json \
+  --ignore-host-speed
+scripts/failure-validation.sh $d/failure-runs.jsonl $d/default-profile.json "$ws" > $out/failure-validation.txt
+
+if $check; then
+  status=0
+  for report in "$out"/*; do
+    diff -u "$d/$(basename "$report")" "$report" || status=1
+  done
+  exit $status
+fi
