@@ -207,8 +207,8 @@ int calibrate_command(int argc, const char* const* argv) {
             // and made again after a pause.
             std::vector<double> probes_seen;
             for (const Run& r : runs)
-                for (double ns : {r.measured.probe_before_ns, r.measured.probe_after_ns})
-                    if (ns > 0) probes_seen.push_back(ns);
+                for (const auto& ns : {r.measured.probe_before_ns, r.measured.probe_after_ns})
+                    if (ns) probes_seen.push_back(*ns);
             for (int k = 0; probes_seen.size() < 3 && k < 3; ++k) probes_seen.push_back(harness.probe_host_ns());
             for (std::size_t i = 0; i < todo.size(); ++i) {
                 const double elapsed_s =
@@ -219,12 +219,15 @@ int calibrate_command(int argc, const char* const* argv) {
                 try {
                     for (int attempt = 1;; ++attempt) {
                         const Run run = harness.run(todo[i]);
+                        // The harness probes every run it makes.
+                        const double before_ns = *run.measured.probe_before_ns;
+                        const double after_ns = *run.measured.probe_after_ns;
                         const double usual_ns = usual_probe_ns(probes_seen);
                         const double tolerance = unsteady_tolerance(probes_seen);
-                        probes_seen.push_back(run.measured.probe_before_ns);
-                        probes_seen.push_back(run.measured.probe_after_ns);
+                        probes_seen.push_back(before_ns);
+                        probes_seen.push_back(after_ns);
                         if (attempt == kAttemptsPerRun ||
-                            steady_host(run.measured.probe_before_ns, run.measured.probe_after_ns, usual_ns, tolerance)) {
+                            steady_host(before_ns, after_ns, usual_ns, tolerance)) {
                             append_run(runs_path, run);
                             runs.push_back(run);
                             break;
@@ -232,8 +235,8 @@ int calibrate_command(int argc, const char* const* argv) {
                         append_run(runs_path + ".unsteady", run);
                         ++repeated;
                         std::cerr << (terminal ? "\n" : "") << "workersim calibrate: run " << todo[i].id
-                                  << ": the host ran off its usual speed (" << run.measured.probe_before_ns << " -> "
-                                  << run.measured.probe_after_ns << " ns/iteration, usually " << usual_ns << " ± " << tolerance * 100 << "%"
+                                  << ": the host ran off its usual speed (" << before_ns << " -> "
+                                  << after_ns << " ns/iteration, usually " << usual_ns << " ± " << tolerance * 100 << "%"
                                   << "); kept in " << runs_path << ".unsteady, running it again\n";
                         std::this_thread::sleep_for(std::chrono::seconds(15));
                     }

@@ -41,8 +41,9 @@ std::string cell(const RunComparison& c, std::size_t m) {
     out << std::fixed << std::setprecision(1);
     if (!c.abs_pct_error[m]) return "-";
     const auto metric = static_cast<Metric>(m);
-    out << display(metric, c.measured[m]) << "/" << display(metric, c.predicted[m]) << " ";
-    out << std::setprecision(0) << (c.predicted[m] >= c.measured[m] ? "+" : "-") << *c.abs_pct_error[m] << "%";
+    const double measured = *c.measured[m];  // an error is there only for a measured value
+    out << display(metric, measured) << "/" << display(metric, c.predicted[m]) << " ";
+    out << std::setprecision(0) << (c.predicted[m] >= measured ? "+" : "-") << *c.abs_pct_error[m] << "%";
     return out.str();
 }
 
@@ -85,7 +86,9 @@ nlohmann::json as_json(const Validation& v) {
     for (const auto& c : v.runs) {
         nlohmann::json run{{"id", c.id}, {"holdout", c.holdout}, {"cpu_time_factor", c.cpu_time_factor}};
         for (std::size_t m = 0; m < kMetricCount; ++m) {
-            nlohmann::json entry{{"measured", c.measured[m]}, {"predicted", c.predicted[m]}};
+            // 0 for a metric the run did not measure, as this report has always written it
+            // (abs_pct_error null says which).
+            nlohmann::json entry{{"measured", c.measured[m].value_or(0)}, {"predicted", c.predicted[m]}};
             entry["abs_pct_error"] = c.abs_pct_error[m] ? nlohmann::json(*c.abs_pct_error[m]) : nlohmann::json(nullptr);
             run[metric_name(static_cast<Metric>(m))] = entry;
         }

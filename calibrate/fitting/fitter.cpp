@@ -148,8 +148,8 @@ void fit_database_cpu(const std::vector<const FitRun*>& runs, int host_cores, Pr
     std::vector<std::pair<double, double>> all;
     std::vector<std::vector<std::pair<double, double>>> by_cores(static_cast<std::size_t>(host_cores));
     for (const FitRun* r : runs) {
-        if (!has_io(r->config) || r->measured.database_cpu_s <= 0) continue;
-        const std::pair<double, double> row{r->measured.database_cpu_s, static_cast<double>(r->measured.completed)};
+        if (!has_io(r->config) || !r->measured.database_cpu_s) continue;
+        const std::pair<double, double> row{*r->measured.database_cpu_s, static_cast<double>(r->measured.completed)};
         all.push_back(row);
         if (r->config.cores >= 1 && r->config.cores <= host_cores)
             by_cores[static_cast<std::size_t>(r->config.cores - 1)].push_back(row);
@@ -287,7 +287,7 @@ void fit_memory(const std::vector<const FitRun*>& runs, Profile& p) {
     std::vector<std::array<double, 4>> rows;  // master?, worker?, 1/(N+1), pss
     for (const FitRun* r : runs) {
         const double share = 1.0 / (r->config.workers + 1);
-        if (r->measured.master_pss_kib > 0) rows.push_back({1, 0, share, r->measured.master_pss_kib});
+        if (r->measured.master_pss_kib) rows.push_back({1, 0, share, *r->measured.master_pss_kib});
         for (double pss : r->measured.worker_pss_kib) rows.push_back({0, 1, share, pss});
     }
     if (rows.empty()) throw std::invalid_argument("memory: no run measured PSS");
@@ -344,17 +344,17 @@ void fit_boot(const std::vector<const FitRun*>& runs, Profile& p) {
 std::vector<FitRun> at_reference_speed(const std::vector<const Run*>& runs, double& reference_ns) {
     std::vector<double> probes;
     for (const Run* r : runs)
-        if (probe_ns(r->measured) > 0) probes.push_back(probe_ns(r->measured));
+        if (const auto ns = probe_ns(r->measured)) probes.push_back(*ns);
     reference_ns = probes.size() == runs.size() ? median(probes) : 0.0;
     std::vector<FitRun> out;
     for (const Run* r : runs) {
         FitRun f{r->config, r->measured, 1.0};
         if (reference_ns > 0) {
-            f.slowdown = probe_ns(r->measured) / reference_ns;
+            f.slowdown = *probe_ns(r->measured) / reference_ns;
             RunMeasurement& m = f.measured;
             m.worker_cpu_s /= f.slowdown;
             m.master_cpu_s /= f.slowdown;
-            m.database_cpu_s /= f.slowdown;
+            if (m.database_cpu_s) *m.database_cpu_s /= f.slowdown;
             m.loadgen_cpu_s /= f.slowdown;
             m.boot_s /= f.slowdown;
         }

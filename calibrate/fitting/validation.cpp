@@ -25,25 +25,28 @@ namespace {
 
 std::size_t index(Metric m) { return static_cast<std::size_t>(m); }
 
-std::array<double, kMetricCount> measured_metrics(const Run& run) {
+std::array<std::optional<double>, kMetricCount> measured_metrics(const Run& run) {
     const RunMeasurement& m = run.measured;
-    std::array<double, kMetricCount> out{};
+    std::array<std::optional<double>, kMetricCount> out{};
     out[index(Metric::throughput)] = m.throughput_rps;
     out[index(Metric::latency_mean)] = m.latency_mean_s;
     out[index(Metric::latency_p50)] = m.latency_p50_s;
     out[index(Metric::latency_p99)] = m.latency_p99_s;
-    double memory = m.master_pss_kib;
-    for (double w : m.worker_pss_kib) memory += w;
-    out[index(Metric::memory)] = memory;
+    // The server's memory is the master's PSS and every worker's: none of them read, none measured.
+    if (m.master_pss_kib || !m.worker_pss_kib.empty()) {
+        double memory = m.master_pss_kib.value_or(0);
+        for (double w : m.worker_pss_kib) memory += w;
+        out[index(Metric::memory)] = memory;
+    }
     return out;
 }
 
 // The run's probed speed relative to the profile's: a probe's figure is CPU time per
 // iteration, so a probe twice the profile's means every CPU cost took twice as long.
 double cpu_time_factor(const Profile& profile, const Run& run, const ValidationOptions& options) {
-    const double run_ns = probe_ns(run.measured);
-    if (!options.host_speed || run_ns <= 0 || profile.host_probe_ns <= 0) return 1.0;
-    return run_ns / profile.host_probe_ns;
+    const std::optional<double> run_ns = probe_ns(run.measured);
+    if (!options.host_speed || !run_ns || profile.host_probe_ns <= 0) return 1.0;
+    return *run_ns / profile.host_probe_ns;
 }
 
 std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const Run& run, double cpu_time_factor,
@@ -90,8 +93,9 @@ std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs
                 if (i == j || !alike_but(runs[i]->config, runs[j]->config, knob)) continue;
                 const RunComparison& from = compared[i];
                 const RunComparison& to = compared[j];
-                if (!(from.measured[throughput] > 0 && from.predicted[throughput] > 0)) continue;
-                out.push_back({knob, from.id, to.id, to.measured[throughput] / from.measured[throughput],
+                // Throughput is always measured: completed / makespan.
+                if (!(*from.measured[throughput] > 0 && from.predicted[throughput] > 0)) continue;
+                out.push_back({knob, from.id, to.id, *to.measured[throughput] / *from.measured[throughput],
                                to.predicted[throughput] / from.predicted[throughput]});
             }
     return out;
@@ -112,8 +116,12 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
         c.measured = measured_metrics(run);
         c.cpu_time_factor = cpu_time_factor(profile, run, options);
         c.predicted = predicted_metrics(profile, run, c.cpu_time_factor, options);
-        for (std::size_t m = 0; m < kMetricCount; ++m)
-            if (c.measured[m] > 0) c.abs_pct_error[m] = 100 * std::abs(c.predicted[m] - c.measured[m]) / c.measured[m];
+        for (std::size_t m = 0; m < kMetricCount; ++m) {
+            const std::optional<double>& measured = c.measured[m];
+            // A relative error needs a measured value it is relative to: a 0 has none.
+            if (measured && *measured > 0)
+                c.abs_pct_error[m] = 100 * std::abs(c.predicted[m] - *measured) / *measured;
+        }
         out.runs.push_back(c);
     }
     for (std::size_t m = 0; m < kMetricCount; ++m) {

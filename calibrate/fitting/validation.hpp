@@ -31,10 +31,11 @@ struct RunComparison {
     std::string id;
     bool holdout = false;
     double cpu_time_factor = 1;  // the run's host speed relative to the profile's (WhatIf)
-    std::array<double, kMetricCount> measured{};
+    std::array<std::optional<double>, kMetricCount> measured{};  // empty where the run did not measure it
     std::array<double, kMetricCount> predicted{};
     // |predicted - measured| / measured, in percent; empty where the run did not measure the
-    // metric (httperf reports no p99; an existing database's runs may lack memory).
+    // metric (httperf reports no p99; a run whose processes' PSS could not be read has no
+    // memory) or measured 0, which no relative error is relative to.
     std::array<std::optional<double>, kMetricCount> abs_pct_error{};
 };
 

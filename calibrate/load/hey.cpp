@@ -91,8 +91,8 @@ void Hey::record(const std::string& output, const RunConfig& config, RunMeasurem
     m.latency_min_s = latency.min_s;
     m.latency_max_s = latency.max_s;
     m.latency_p50_s = latency.p50_s;
-    m.latency_p90_s = latency.p90_s;
-    m.latency_p99_s = latency.p99_s;
+    m.latency_p90_s = m.latencies_s.empty() ? std::nullopt : std::optional<double>(latency.p90_s);
+    m.latency_p99_s = m.latencies_s.empty() ? std::nullopt : std::optional<double>(latency.p99_s);
 }
 
 }  // namespace workersim

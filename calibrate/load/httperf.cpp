@@ -120,8 +120,8 @@ void Httperf::record(const std::string& output, const RunConfig& config, RunMeas
     m.latency_min_s = r.connection_min_s;
     m.latency_max_s = r.connection_max_s;
     m.latency_p50_s = r.connection_median_s;
-    m.latency_p90_s = 0;  // not measured
-    m.latency_p99_s = 0;
+    m.latency_p90_s = std::nullopt;
+    m.latency_p99_s = std::nullopt;
 }
 
 }  // namespace workersim

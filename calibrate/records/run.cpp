@@ -2,9 +2,9 @@
 
 namespace workersim {
 
-double probe_ns(const RunMeasurement& m) {
-    if (m.probe_before_ns > 0 && m.probe_after_ns > 0) return (m.probe_before_ns + m.probe_after_ns) / 2;
-    return m.probe_before_ns > 0 ? m.probe_before_ns : m.probe_after_ns;
+std::optional<double> probe_ns(const RunMeasurement& m) {
+    if (m.probe_before_ns && m.probe_after_ns) return (*m.probe_before_ns + *m.probe_after_ns) / 2;
+    return m.probe_before_ns ? m.probe_before_ns : m.probe_after_ns;
 }
 
 WhatIf what_if_for(const RunConfig& c) {

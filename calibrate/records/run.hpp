@@ -3,6 +3,7 @@
 // A runs file (JSONL) holds one Run per line; the fitter and `workersim validate` read it.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,31 +32,36 @@ struct RunConfig {
     bool holdout = false;           // kept out of fitting: an out-of-sample check
 };
 
+// Empty optionals are what a run did not measure: a real 0 is a measurement.
 struct RunMeasurement {
     std::string started_at;         // ISO 8601, UTC
     std::int64_t completed = 0;     // responses with status 204
     std::int64_t errors = 0;        // anything else (connection reset, 502, timeouts)
     double makespan_s = 0;          // hey's Total
     double throughput_rps = 0;
-    double latency_mean_s = 0, latency_min_s = 0, latency_max_s = 0;
-    double latency_p50_s = 0, latency_p90_s = 0, latency_p99_s = 0;
+    double latency_mean_s = 0, latency_min_s = 0, latency_max_s = 0, latency_p50_s = 0;
+    std::optional<double> latency_p90_s, latency_p99_s;  // httperf reports no tail percentiles
     std::vector<double> latencies_s;  // every completed request, in completion order
     // CPU seconds (utime + stime from /proc/PID/stat) during the load, by process group.
     double worker_cpu_s = 0;        // all workers together
     double master_cpu_s = 0;
-    double database_cpu_s = 0;      // PostgreSQL's processes
+    // PostgreSQL's processes; not measured for an existing server whose postmaster this host
+    // cannot read.
+    std::optional<double> database_cpu_s;
     double loadgen_cpu_s = 0;
     // The server's cores' busy time (/proc/stat) over the same window: the processes' CPU
-    // above plus the kernel's work nobody is billed for; 0 = not measured.
-    double server_cores_busy_s = 0;
+    // above plus the kernel's work nobody is billed for; runs before it was measured lack it.
+    std::optional<double> server_cores_busy_s;
     double wall_s = 0;              // the load's wall-clock duration for those CPU figures
-    // PSS (KiB, /proc/PID/smaps_rollup) after the load.
-    double master_pss_kib = 0;
+    // PSS (KiB, /proc/PID/smaps_rollup) after the load: the master's, if it could be read,
+    // and each worker's that could.
+    std::optional<double> master_pss_kib;
     std::vector<double> worker_pss_kib;
     double boot_s = 0;              // gunicorn start to all workers accepting
     // The host's speed just before and just after the load (calibrate/harness/speed_probe.hpp): CPU
-    // ns per iteration of the app's loop, the mean over the server's cores; 0 = not probed.
-    double probe_before_ns = 0, probe_after_ns = 0;
+    // ns per iteration of the app's loop, the mean over the server's cores; runs recorded
+    // before the harness probed lack them.
+    std::optional<double> probe_before_ns, probe_after_ns;
 };
 
 struct Run {
@@ -64,8 +70,8 @@ struct Run {
 };
 
 // The host's speed during the run: the mean of its probes, either if only one was taken,
-// 0 if none (runs recorded before probing existed).
-double probe_ns(const RunMeasurement& measured);
+// none if neither was.
+std::optional<double> probe_ns(const RunMeasurement& measured);
 
 // The what-if that asks the model about exactly this run's configuration.
 WhatIf what_if_for(const RunConfig& config);

@@ -1,6 +1,7 @@
 #include "calibrate/records/run_json.hpp"
 
 #include <limits>
+#include <optional>
 
 #include "model/json_reader.hpp"
 
@@ -63,6 +64,21 @@ RunConfig config_from(JsonReader c) {
     return r;
 }
 
+// What a "workersim-run/1" file says was not measured. The key is left out (written by
+// to_json below) or, where `zero_is_unmeasured`, 0: how files written before these fields
+// were optional said it, for quantities no real measurement makes 0 (a probe's time, a
+// latency percentile, a process's PSS, the CPU of a database serving connections).
+std::optional<double> measurement(JsonReader& m, const std::string& key, double max, bool zero_is_unmeasured) {
+    if (!m.has(key)) return std::nullopt;
+    const double value = m.number(key, 0, max);
+    if (zero_is_unmeasured && value == 0) return std::nullopt;
+    return value;
+}
+
+void put_measured(nlohmann::json& object, const char* key, const std::optional<double>& value) {
+    if (value) object[key] = *value;
+}
+
 RunMeasurement measured_from(JsonReader m) {
     RunMeasurement r;
     r.started_at = m.string("started_at");
@@ -74,21 +90,20 @@ RunMeasurement measured_from(JsonReader m) {
     r.latency_min_s = m.number("latency_min_s", 0, kHuge);
     r.latency_max_s = m.number("latency_max_s", 0, kHuge);
     r.latency_p50_s = m.number("latency_p50_s", 0, kHuge);
-    r.latency_p90_s = m.number("latency_p90_s", 0, kHuge);
-    r.latency_p99_s = m.number("latency_p99_s", 0, kHuge);
+    r.latency_p90_s = measurement(m, "latency_p90_s", kHuge, true);
+    r.latency_p99_s = measurement(m, "latency_p99_s", kHuge, true);
     r.latencies_s = m.numbers("latencies_s", 0, kHuge);
     r.worker_cpu_s = m.number("worker_cpu_s", 0, kHuge);
     r.master_cpu_s = m.number("master_cpu_s", 0, kHuge);
-    r.database_cpu_s = m.number("database_cpu_s", 0, kHuge);
+    r.database_cpu_s = measurement(m, "database_cpu_s", kHuge, true);
     r.loadgen_cpu_s = m.number("loadgen_cpu_s", 0, kHuge);
-    r.server_cores_busy_s = m.number_or("server_cores_busy_s", 0, 0, kHuge);  // absent before it was measured
+    r.server_cores_busy_s = measurement(m, "server_cores_busy_s", kHuge, false);  // only ever absent
     r.wall_s = m.number("wall_s", 0, kHuge);
-    r.master_pss_kib = m.number("master_pss_kib", 0, kMaxKib);
+    r.master_pss_kib = measurement(m, "master_pss_kib", kMaxKib, true);
     r.worker_pss_kib = m.numbers("worker_pss_kib", 0, kMaxKib);
     r.boot_s = m.number("boot_s", 0, kHuge);
-    // Absent from runs recorded before the harness probed the host's speed.
-    r.probe_before_ns = m.number_or("probe_before_ns", 0, 0, kHuge);
-    r.probe_after_ns = m.number_or("probe_after_ns", 0, 0, kHuge);
+    r.probe_before_ns = measurement(m, "probe_before_ns", kHuge, true);
+    r.probe_after_ns = measurement(m, "probe_after_ns", kHuge, true);
     m.reject_unknown_keys();
     return r;
 }
@@ -99,7 +114,7 @@ nlohmann::json to_json(const Run& run) {
     const RunConfig& c = run.config;
     const RunMeasurement& m = run.measured;
     // nlohmann's default object is ordered by key: the same Run always prints the same bytes.
-    return {
+    nlohmann::json json = {
         {"format", kFormat},
         {"config",
          {{"id", c.id},
@@ -127,21 +142,23 @@ nlohmann::json to_json(const Run& run) {
           {"latency_min_s", m.latency_min_s},
           {"latency_max_s", m.latency_max_s},
           {"latency_p50_s", m.latency_p50_s},
-          {"latency_p90_s", m.latency_p90_s},
-          {"latency_p99_s", m.latency_p99_s},
           {"latencies_s", m.latencies_s},
           {"worker_cpu_s", m.worker_cpu_s},
           {"master_cpu_s", m.master_cpu_s},
-          {"database_cpu_s", m.database_cpu_s},
           {"loadgen_cpu_s", m.loadgen_cpu_s},
-          {"server_cores_busy_s", m.server_cores_busy_s},
           {"wall_s", m.wall_s},
-          {"master_pss_kib", m.master_pss_kib},
           {"worker_pss_kib", m.worker_pss_kib},
-          {"boot_s", m.boot_s},
-          {"probe_before_ns", m.probe_before_ns},
-          {"probe_after_ns", m.probe_after_ns}}},
+          {"boot_s", m.boot_s}}},
     };
+    nlohmann::json& measured = json["measured"];
+    put_measured(measured, "latency_p90_s", m.latency_p90_s);
+    put_measured(measured, "latency_p99_s", m.latency_p99_s);
+    put_measured(measured, "database_cpu_s", m.database_cpu_s);
+    put_measured(measured, "server_cores_busy_s", m.server_cores_busy_s);
+    put_measured(measured, "master_pss_kib", m.master_pss_kib);
+    put_measured(measured, "probe_before_ns", m.probe_before_ns);
+    put_measured(measured, "probe_after_ns", m.probe_after_ns);
+    return json;
 }
 
 Run run_from_json(const nlohmann::json& json, const std::string& where) {

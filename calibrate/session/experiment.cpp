@@ -153,7 +153,8 @@ Run Harness::run(const RunConfig& config) {
     m.probe_before_ns = probe_ns(server_cores);
 
     const ServerCpu server_before = read_server_cpu(server);
-    const double database_before_s = database_->cpu_s();
+    const bool database_measured = database_->cpu_measured();
+    const double database_before_s = database_measured ? database_->cpu_s() : 0;
     const std::int64_t busy_before = read_busy_ticks(server_cores);
 
     const std::unique_ptr<LoadGenerator> generator = make_load_generator(config.load_generator);
@@ -170,11 +171,11 @@ Run Harness::run(const RunConfig& config) {
     std::this_thread::sleep_for(200ms);
     const ServerCpu server_after = read_server_cpu(server);
     m.server_cores_busy_s = ticks_to_s(read_busy_ticks(server_cores) - busy_before);
-    m.database_cpu_s = database_->cpu_s() - database_before_s;
+    if (database_measured) m.database_cpu_s = database_->cpu_s() - database_before_s;
     m.master_cpu_s = ticks_to_s(server_after.master_ticks - server_before.master_ticks);
     m.worker_cpu_s = worker_cpu_s(server_before, server_after);
 
-    if (const auto pss = read_pss_kib(server.master_pid())) m.master_pss_kib = *pss;
+    m.master_pss_kib = read_pss_kib(server.master_pid());
     for (pid_t worker : server.worker_pids())
         if (const auto pss = read_pss_kib(worker)) m.worker_pss_kib.push_back(*pss);
     m.probe_after_ns = probe_ns(server_cores);
@@ -182,8 +183,9 @@ Run Harness::run(const RunConfig& config) {
     server.stop();
     if (log)
         *log << "run " << config.id << ": " << m.completed << " completed, " << m.errors << " errors, makespan "
-             << m.makespan_s << " s, workers " << m.worker_cpu_s << " CPU s, database " << m.database_cpu_s
-             << " CPU s, host probe " << m.probe_before_ns << " -> " << m.probe_after_ns << " ns/iteration\n";
+             << m.makespan_s << " s, workers " << m.worker_cpu_s << " CPU s, database "
+             << (m.database_cpu_s ? number_text(*m.database_cpu_s) + " CPU s" : "CPU not measured") << ", host probe "
+             << *m.probe_before_ns << " -> " << *m.probe_after_ns << " ns/iteration\n";
     return run;
 }
 

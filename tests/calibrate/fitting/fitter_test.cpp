@@ -87,7 +87,7 @@ TEST_CASE("held-out runs do not influence the fit") {
     for (Run& r : runs)
         if (r.config.holdout) {
             r.measured.worker_cpu_s *= 10;
-            r.measured.master_pss_kib *= 3;
+            *r.measured.master_pss_kib *= 3;
         }
     const Profile after = fit_profile(runs, FitOptions{});
     CHECK(after.loop_cpu_s == before.loop_cpu_s);
@@ -143,7 +143,7 @@ TEST_CASE("without the speed probes the slow runs bias the fitted CPU costs") {
     SyntheticNoise noise;
     noise.slow_host_factor = 1.6;
     auto runs = synthetic_runs(make_plan(PlanKind::full), known_profile(), noise, 7);
-    for (Run& r : runs) r.measured.probe_before_ns = r.measured.probe_after_ns = 0;
+    for (Run& r : runs) r.measured.probe_before_ns = r.measured.probe_after_ns = std::nullopt;
     const Profile p = fit_profile(runs, FitOptions{});
     CHECK(p.host_probe_ns == 0);
     // The backend's cost, pooled over every IO run, comes out between the two speeds: the

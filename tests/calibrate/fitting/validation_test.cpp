@@ -31,7 +31,7 @@ TEST_CASE("a wrong profile shows up as large errors on the affected metric") {
 
 TEST_CASE("unmeasured metrics are left out, not counted as errors") {
     auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
-    runs[0].measured.latency_p99_s = 0;  // httperf reports no p99
+    runs[0].measured.latency_p99_s = std::nullopt;  // httperf reports no p99
     const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
     CHECK_FALSE(v.runs[0].abs_pct_error[static_cast<std::size_t>(Metric::latency_p99)].has_value());
     CHECK(v.metrics[static_cast<std::size_t>(Metric::latency_p99)].points == static_cast<int>(runs.size()) - 1);
@@ -136,4 +136,15 @@ TEST_CASE("runs alike but for the cores or the load generator are compared as wh
     CHECK(v.knobs[1].from_id == "one-core-separate");
     CHECK(v.knobs[1].to_id == "one-core");
     CHECK(v.knobs[1].predicted_ratio < 1);  // hey's CPU now competes with the workers
+}
+
+TEST_CASE("a run whose processes' PSS could not be read has no memory to compare") {
+    auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    runs[0].measured.master_pss_kib = std::nullopt;
+    runs[0].measured.worker_pss_kib.clear();
+    const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
+    const auto memory = static_cast<std::size_t>(Metric::memory);
+    CHECK_FALSE(v.runs[0].measured[memory].has_value());
+    CHECK_FALSE(v.runs[0].abs_pct_error[memory].has_value());
+    CHECK(v.metrics[memory].points == static_cast<int>(runs.size()) - 1);
 }

@@ -75,14 +75,18 @@ TEST_CASE("a 100% IO run completes every request, each at least one IO phase lon
     REQUIRE(m.latencies_s.size() == 8);
     for (double latency : m.latencies_s) CHECK(latency >= 0.05);
     CHECK(m.latency_min_s >= 0.05);
-    CHECK(m.latency_p50_s <= m.latency_p90_s);
-    CHECK(m.latency_p90_s <= m.latency_p99_s);
-    CHECK(m.latency_p99_s == m.latency_max_s);
+    REQUIRE(m.latency_p90_s);
+    REQUIRE(m.latency_p99_s);
+    CHECK(m.latency_p50_s <= *m.latency_p90_s);
+    CHECK(*m.latency_p90_s <= *m.latency_p99_s);
+    CHECK(*m.latency_p99_s == m.latency_max_s);
     // 2 workers, 8 requests of >= 0.05 s: at least 4 rounds.
     CHECK(m.makespan_s >= 4 * 0.05);
     CHECK(m.throughput_rps == Approx(8 / m.makespan_s));
-    CHECK(m.database_cpu_s > 0);  // a backend forked per request
-    CHECK(m.master_pss_kib > 0);
+    REQUIRE(m.database_cpu_s);
+    CHECK(*m.database_cpu_s > 0);  // a backend forked per request
+    REQUIRE(m.master_pss_kib);
+    CHECK(*m.master_pss_kib > 0);
     REQUIRE(m.worker_pss_kib.size() == 2);
     for (double pss : m.worker_pss_kib) CHECK(pss > 0);
     CHECK(m.boot_s > 0);
@@ -101,7 +105,8 @@ TEST_CASE("a 100% CPU run spends its time in the workers, not in the database") 
     // Each request runs 250,000 loop iterations: clearly measurable worker CPU (ticks are
     // 10 ms), and no database connection at all.
     CHECK(m.worker_cpu_s > 0.05);
-    CHECK(m.database_cpu_s < m.worker_cpu_s / 4);
+    REQUIRE(m.database_cpu_s);
+    CHECK(*m.database_cpu_s < m.worker_cpu_s / 4);
     // One core for two workers: the makespan is at least the total CPU on it.
     CHECK(m.makespan_s >= m.worker_cpu_s * 0.8);
 }
@@ -111,13 +116,15 @@ TEST_CASE("a run is bracketed by two speed probes that time the app's own loop")
     Harness harness(options_in(root.path()));
     const Run run = harness.run(tiny_run("it-probe", 0));
     const RunMeasurement& m = run.measured;
-    CHECK(m.probe_before_ns > 0);
-    CHECK(m.probe_after_ns > 0);
+    REQUIRE(m.probe_before_ns);
+    REQUIRE(m.probe_after_ns);
+    CHECK(*m.probe_before_ns > 0);
+    CHECK(*m.probe_after_ns > 0);
     // The workers ran 8 x 250,000 iterations of the same loop the probe times: their CPU per
     // iteration is the probe's, give or take the host's drift and the per-request overhead.
     const double worker_ns_per_iteration = m.worker_cpu_s / (8 * 250'000.0) * 1e9;
-    CHECK(worker_ns_per_iteration > probe_ns(m) / 3);
-    CHECK(worker_ns_per_iteration < probe_ns(m) * 3);
+    CHECK(worker_ns_per_iteration > *probe_ns(m) / 3);
+    CHECK(worker_ns_per_iteration < *probe_ns(m) * 3);
 }
 
 TEST_CASE("a separate load generator with every host core given to the server is rejected") {

@@ -137,3 +137,41 @@ TEST_CASE("a load generator other than hey or httperf is rejected") {
     j["config"]["load_generator"] = "wrk";
     CHECK_THAT(error_of(j), Catch::Contains("config.load_generator"));
 }
+
+TEST_CASE("what a run did not measure is left out of its JSON and read back as not measured") {
+    Run r = sample_run();
+    r.measured.latency_p90_s = r.measured.latency_p99_s = std::nullopt;  // httperf's
+    r.measured.probe_before_ns = std::nullopt;
+    r.measured.probe_after_ns = 212.5;
+    const nlohmann::json j = to_json(r);
+    CHECK_FALSE(j["measured"].contains("latency_p99_s"));
+    CHECK_FALSE(j["measured"].contains("probe_before_ns"));
+    const Run back = run_from_json(j, "x");
+    CHECK_FALSE(back.measured.latency_p99_s.has_value());
+    CHECK_FALSE(back.measured.probe_before_ns.has_value());
+    CHECK(back.measured.probe_after_ns == 212.5);
+    CHECK(probe_ns(back.measured) == 212.5);
+}
+
+TEST_CASE("a run file's 0 for a probe, a tail percentile, the database's CPU or the master's PSS loads as not measured, as it was written") {
+    nlohmann::json j = to_json(sample_run());
+    for (const char* key : {"probe_before_ns", "probe_after_ns", "latency_p90_s", "latency_p99_s", "database_cpu_s",
+                            "master_pss_kib"})
+        j["measured"][key] = 0;
+    const RunMeasurement m = run_from_json(j, "x").measured;
+    CHECK_FALSE(m.probe_before_ns.has_value());
+    CHECK_FALSE(m.probe_after_ns.has_value());
+    CHECK_FALSE(probe_ns(m).has_value());
+    CHECK_FALSE(m.latency_p90_s.has_value());
+    CHECK_FALSE(m.latency_p99_s.has_value());
+    CHECK_FALSE(m.database_cpu_s.has_value());
+    CHECK_FALSE(m.master_pss_kib.has_value());
+}
+
+TEST_CASE("a run file's 0 for the cores' busy time is a measurement, its absence none") {
+    nlohmann::json j = to_json(sample_run());
+    j["measured"]["server_cores_busy_s"] = 0;
+    CHECK(run_from_json(j, "x").measured.server_cores_busy_s == 0.0);
+    j["measured"].erase("server_cores_busy_s");
+    CHECK_FALSE(run_from_json(j, "x").measured.server_cores_busy_s.has_value());
+}
