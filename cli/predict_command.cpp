@@ -1,17 +1,19 @@
+// workersim predict: what throughput, latency and memory N sync workers give.
+
 #include <iostream>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/prediction_method.hpp"
 #include "cli/replication_options.hpp"
-#include "cli/report.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/mva.hpp"
-#include "model/replicated_result_json.hpp"
-#include "model/result_json.hpp"
 #include "analysis/profile_uncertainty.hpp"
 #include "analysis/replications.hpp"
+#include "report/analytic_prediction.hpp"
+#include "report/replicated_prediction.hpp"
+#include "report/timeline.hpp"
 #include "sim/simulator.hpp"
 
 namespace workersim::cli {
@@ -20,19 +22,21 @@ namespace {
 
 constexpr int kProfileUncertaintyReplications = 20;
 
-// --timeline: the server's state over simulated time, for plots of queue build-up, timeout
-// kills and restarts (a summary hides when they happened).
-nlohmann::json timeline_json(const std::vector<TimelinePoint>& timeline) {
-    nlohmann::json points = nlohmann::json::array();
-    for (const TimelinePoint& p : timeline)
-        points.push_back({{"time_s", p.time_s},
-                          {"accept_queue", p.accept_queue},
-                          {"busy_workers", p.busy_workers},
-                          {"live_workers", p.live_workers},
-                          {"completed", p.completed},
-                          {"worker_timeouts", p.worker_timeouts},
-                          {"worker_restarts", p.worker_restarts}});
-    return points;
+po::options_description predict_options() {
+    po::options_description general("workersim predict: what throughput, latency and memory N sync workers give\n"
+                                    "\nGeneral");
+    general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary")(
+        "profile-uncertainty",
+        "replications also draw the profile's fitted values from their fitted distributions (value ± standard "
+        "error), beside the same replications with the profile as fitted: how much of the spread is the "
+        "calibration's (default 20 replications)")(
+        "timeline", po::value<std::string>(),
+        "with --json: one run with the state sampled every SECONDS of simulated time (e.g. 1s, 500ms) in "
+        "\"timeline\": [{time_s, accept_queue, busy_workers, live_workers, completed, worker_timeouts, "
+        "worker_restarts}, ...]");
+    po::options_description all;
+    all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options()).add(replication_options());
+    return all;
 }
 
 // One plain simulation with the state sampled every interval_s: a timeline belongs to one
@@ -48,29 +52,60 @@ int print_timeline_run(const po::variables_map& vm, const Scenario& scenario, Pr
     SimulationOptions options;
     options.seed = seed_from(vm);
     options.timeline_interval_s = interval_s;
-    const Simulation simulation = simulate(scenario, options);
-    nlohmann::json out = to_json(simulation.result);
-    out["timeline"] = timeline_json(simulation.timeline);
-    std::cout << out.dump(2) << "\n";
+    std::cout << report::timeline_json(simulate(scenario, options)).dump(2) << "\n";
     return 0;
+}
+
+// --method mva: the analytic answer alone; both: beside one simulated run.
+int print_analytic_run(const po::variables_map& vm, const Scenario& scenario, PredictionMethod method) {
+    const bool open = scenario.load.kind == LoadKind::open;
+    const Result mva = predict_mva(scenario);
+    const bool json = vm.count("json") > 0;
+    if (method == PredictionMethod::mva) {
+        if (json) std::cout << report::analytic_json(mva, open).dump(2) << "\n";
+        else report::print_analytic(std::cout, mva, open);
+        return 0;
+    }
+    const Result sim = simulate(scenario, seed_from(vm));
+    if (json) std::cout << report::side_by_side_json(sim, mva, open).dump(2) << "\n";
+    else report::print_side_by_side(std::cout, sim, mva, open);
+    return 0;
+}
+
+// The replications --replications, --precision and --steady-state ask for, and with
+// --profile-uncertainty the same again with the profile's values drawn.
+report::SimulatedPrediction simulated_prediction(const po::variables_map& vm, const Profile& profile,
+                                                 const WhatIf& what_if, const Scenario& scenario) {
+    ReplicationOptions replication = replication_options_from(vm, seed_from(vm), scenario.load.kind);
+    const bool profile_uncertainty = vm.count("profile-uncertainty") > 0;
+    if (profile_uncertainty && profile.fit.empty())
+        throw UsageError("--profile-uncertainty: profile '" + profile.name + "' has no standard errors to draw from");
+    if (profile_uncertainty && !vm.count("replications") && !vm.count("precision"))
+        replication.replications = kProfileUncertaintyReplications;
+    if (profile_uncertainty && replication.replications < 2 && replication.precision <= 0)
+        throw UsageError("--profile-uncertainty with --replications 1: a spread needs at least 2");
+    report::SimulatedPrediction p;
+    p.workers = what_if.workers;
+    p.cores = scenario.host.cores;
+    p.profile = profile;
+    p.embedded_profile = !vm.count("calibration");
+    p.replicated = replicate(scenario, replication);
+    if (profile_uncertainty) {
+        // The same replication seeds (common random numbers): the difference between the two
+        // spreads is the calibration's.
+        ReplicationOptions same = replication;
+        same.replications = p.replicated.replications;
+        same.precision = 0;
+        p.with_profile_drawn = replicate(
+            [&](int i) { return build_scenario(draw_profile(profile, replication_seed(same.seed, i)), what_if); }, same);
+    }
+    return p;
 }
 
 }  // namespace
 
 int predict_command(int argc, const char* const* argv) {
-    po::options_description general("workersim predict: what throughput, latency and memory N sync workers give\n"
-                                    "\nGeneral");
-    general.add_options()("help,h", "this help")("json", "print one JSON object instead of the summary")(
-        "profile-uncertainty",
-        "replications also draw the profile's fitted values from their fitted distributions (value ± standard "
-        "error), beside the same replications with the profile as fitted: how much of the spread is the "
-        "calibration's (default 20 replications)")(
-        "timeline", po::value<std::string>(),
-        "with --json: one run with the state sampled every SECONDS of simulated time (e.g. 1s, 500ms) in "
-        "\"timeline\": [{time_s, accept_queue, busy_workers, live_workers, completed, worker_timeouts, "
-        "worker_restarts}, ...]");
-    po::options_description all;
-    all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options()).add(replication_options());
+    const po::options_description all = predict_options();
     const po::variables_map vm = parse_command_line(argc, argv, all);
     if (vm.count("help")) {
         std::cout << all << "\n";
@@ -86,56 +121,10 @@ int predict_command(int argc, const char* const* argv) {
     }
     const PredictionMethod method = method_from(vm);
     if (vm.count("timeline")) return print_timeline_run(vm, scenario, method);
-    if (method != PredictionMethod::sim) {
-        const bool open = scenario.load.kind == LoadKind::open;
-        const Result mva = predict_mva(scenario);
-        const bool json = vm.count("json") > 0;
-        if (method == PredictionMethod::mva) {
-            if (json) std::cout << analytic_json(mva, open).dump(2) << "\n";
-            else print_analytic(std::cout, mva, open);
-            return 0;
-        }
-        const Result sim = simulate(scenario, seed_from(vm));
-        if (json) std::cout << nlohmann::json{{"sim", to_json(sim)}, {"mva", analytic_json(mva, open)}}.dump(2) << "\n";
-        else print_side_by_side(std::cout, sim, mva, open);
-        return 0;
-    }
-    ReplicationOptions replication = replication_options_from(vm, seed_from(vm), scenario.load.kind);
-    const bool profile_uncertainty = vm.count("profile-uncertainty") > 0;
-    if (profile_uncertainty && profile.fit.empty())
-        throw UsageError("--profile-uncertainty: profile '" + profile.name + "' has no standard errors to draw from");
-    if (profile_uncertainty && !vm.count("replications") && !vm.count("precision"))
-        replication.replications = kProfileUncertaintyReplications;
-    if (profile_uncertainty && replication.replications < 2 && replication.precision <= 0)
-        throw UsageError("--profile-uncertainty with --replications 1: a spread needs at least 2");
-    const ReplicatedResult replicated = replicate(scenario, replication);
-    std::optional<ReplicatedResult> with_profile_drawn;
-    if (profile_uncertainty) {
-        // The same replication seeds (common random numbers): the difference between the two
-        // spreads is the calibration's.
-        ReplicationOptions same = replication;
-        same.replications = replicated.replications;
-        same.precision = 0;
-        with_profile_drawn = replicate(
-            [&](int i) { return build_scenario(draw_profile(profile, replication_seed(same.seed, i)), what_if); }, same);
-    }
-    const Result& result = replicated.representative;  // the plain run when R = 1
-    if (vm.count("json")) {
-        nlohmann::json out =
-            replicated.replications > 1 || replicated.warmup.requested ? to_json(replicated) : to_json(result);
-        out["calibration"] = calibration_json(profile);
-        if (with_profile_drawn) out["with_profile_uncertainty"] = to_json(*with_profile_drawn);
-        std::cout << out.dump(2) << "\n";
-    } else {
-        std::cout << "workersim: " << what_if.workers << " sync worker" << (what_if.workers == 1 ? "" : "s") << " on "
-                  << scenario.host.cores << " core" << (scenario.host.cores == 1 ? "" : "s") << ", calibration '"
-                  << profile.name << "'\n";
-        if (const std::string line = calibration_line(profile, !vm.count("calibration")); !line.empty())
-            std::cout << "  " << line << "\n";
-        print_hey_style(std::cout, result);
-        print_confidence(std::cout, replicated);
-        if (with_profile_drawn) print_profile_uncertainty(std::cout, replicated, *with_profile_drawn);
-    }
+    if (method != PredictionMethod::sim) return print_analytic_run(vm, scenario, method);
+    const report::SimulatedPrediction prediction = simulated_prediction(vm, profile, what_if, scenario);
+    if (vm.count("json")) std::cout << report::prediction_json(prediction).dump(2) << "\n";
+    else report::print_prediction(std::cout, prediction);
     return 0;
 }
 

@@ -1,46 +1,27 @@
 // workersim recommend: how many sync workers for this host, memory, workload and objective.
 
 #include <iostream>
-#include <sstream>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
-#include "cli/report.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/result_json.hpp"
+#include "report/prediction.hpp"
+#include "report/text_format.hpp"
 #include "sizing/recommend.hpp"
 
 namespace workersim::cli {
 
 namespace {
 
-std::string fixed(double value, int decimals) {
-    std::ostringstream m;
-    m.setf(std::ios::fixed);
-    m.precision(decimals);
-    m << value;
-    return m.str();
-}
-
 std::string objective_text(const RecommendQuery& q) {
     std::string text;
-    if (q.slo_p99_s) text += "p99 <= " + fixed(*q.slo_p99_s, 3) + " s";
-    if (q.slo_mean_s) text += std::string(text.empty() ? "" : " and ") + "mean <= " + fixed(*q.slo_mean_s, 3) + " s";
+    if (q.slo_p99_s) text += "p99 <= " + report::fixed(*q.slo_p99_s, 3) + " s";
+    if (q.slo_mean_s) text += std::string(text.empty() ? "" : " and ") + "mean <= " + report::fixed(*q.slo_mean_s, 3) + " s";
     if (text.empty()) text = "maximum throughput with the fewest workers (within 1% of the best)";
     else text += ", then the fewest workers";
     return text;
-}
-
-void print_prediction(std::ostream& out, const Result& r) {
-    out << "    throughput " << fixed(r.throughput_rps, 2) << " req/s; latency mean " << fixed(r.latency.mean_s, 3)
-        << " s, p50 " << fixed(r.latency.p50_s, 3) << " s, p90 " << fixed(r.latency.p90_s, 3) << " s, p99 "
-        << fixed(r.latency.p99_s, 3) << " s\n"
-        << "    cores " << fixed(100 * r.core_utilisation, 1) << "% busy, workers "
-        << fixed(100 * r.worker_utilisation, 1) << "% busy; memory (PSS) " << format_kib(r.memory.total_kib) << "\n";
-    if (r.unstable) out << "    UNSTABLE: the offered load exceeds this pool's capacity (about " << fixed(r.capacity_rps, 2)
-                        << " req/s); the backlog grows without bound\n";
-    if (r.errors.total() > 0) out << "    errors: " << r.errors.total() << " of the simulated requests failed\n";
 }
 
 }  // namespace
@@ -125,16 +106,16 @@ int recommend_command(int argc, const char* const* argv) {
                   << " (limited by " << rec.limited_by << ")\n";
         if (rec.workers > 0) std::cout << "  best achievable: " << rec.workers << " workers\n";
     }
-    if (rec.workers > 0) print_prediction(std::cout, rec.predicted);
+    if (rec.workers > 0) report::print_brief(std::cout, rec.predicted);
     if (q.memory_kib)
-        std::cout << "  memory budget " << format_kib(*q.memory_kib)
+        std::cout << "  memory budget " << report::format_kib(*q.memory_kib)
                   << (rec.max_workers_in_memory == q.max_workers ? " fits every count up to --max-workers, "
                                                                   : " fits at most ")
                   << rec.max_workers_in_memory << " workers\n";
     for (const std::string& a : rec.advice) std::cout << "  -> " << a << "\n";
     std::cout << "\nRule of thumb, (2 x cores) + 1 = " << rec.rule_of_thumb_workers << " workers"
               << (rec.rule_of_thumb_fits_memory ? "" : " (does NOT fit the memory budget)") << ":\n";
-    print_prediction(std::cout, rec.rule_of_thumb_predicted);
+    report::print_brief(std::cout, rec.rule_of_thumb_predicted);
     return 0;
 }
 
