@@ -87,7 +87,8 @@ TEST_CASE("a drawn value is distributed about its fitted value with its standard
     const double mean = sum / n;
     const double sd = std::sqrt((sum_sq - n * mean * mean) / (n - 1));
     INFO("mean " << mean << ", sd " << sd << " over " << n << " seeds");
-    // 4 standard errors of the mean: a false failure about once in 16,000 runs.
+    // 4 standard errors of the mean: a false failure about once in 16,000 runs. The normal's
+    // tail, not Student's t: the standard error is the fit's, known, not estimated from the draws.
     CHECK(std::abs(mean - p.loop_cpu_s) <= 4 * se / std::sqrt(static_cast<double>(n)));
     // The sample sd's own relative error is about 1 / sqrt(2n) = 1.1%: 5% is over 4 of them.
     CHECK(sd == Approx(se).epsilon(0.05));
