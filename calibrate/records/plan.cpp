@@ -213,7 +213,7 @@ PlanKind plan_kind_from_name(const std::string& name) {
     if (name == "quick") return PlanKind::quick;
     if (name == "full") return PlanKind::full;
     if (name == "failure") return PlanKind::failure;
-    throw std::invalid_argument("--plan " + name + ": expected quick, full or failure");
+    throw std::invalid_argument("\"" + name + "\": expected a plan named quick, full or failure");
 }
 
 const char* plan_name(PlanKind kind) {
