@@ -58,7 +58,7 @@ private:
     // arrival (kept beside the heap, sim/clients.hpp) and the event heap (everything else).
     // Ties: the arrival and the heap's events order by (time, insertion order), exactly as if
     // the arrival were in the heap; a CPU completion goes first only when strictly earlier.
-    void step() {
+    [[gnu::flatten]] void step() {
         const double cpu_next_s = cores_.next_completion_s();
         const double arrival_s = clients_.next_arrival_s();
         double event_next_s = kInfinity;
