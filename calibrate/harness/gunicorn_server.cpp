@@ -15,13 +15,22 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string format_seconds(double s) {
+// As a person writes them (ostream defaults: "0.25", "100").
+std::string format_number(double s) {
     std::ostringstream text;
     text << s;
     return text.str();
 }
 
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> app_environment(
+    std::vector<std::pair<std::string, std::string>> database, const AppWorkload& workload) {
+    database.push_back({"IO_BOUND", format_number(workload.io_pct)});
+    database.push_back({"CPU_BOUND", format_number(workload.cpu_pct)});
+    database.push_back({"UNIT_S", format_number(workload.unit_s)});
+    return database;
+}
 
 int count_ready_workers(const std::string& log_text) {
     int count = 0;
@@ -39,7 +48,7 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
     spec.argv = {options.executable,
                  "-w", std::to_string(options.workers),
                  "-k", "sync",
-                 "--timeout", format_seconds(options.timeout_s),
+                 "--timeout", format_number(options.timeout_s),
                  "--backlog", std::to_string(options.backlog),
                  "-b", "127.0.0.1:" + std::to_string(port_),
                  "--chdir", options.server_dir,

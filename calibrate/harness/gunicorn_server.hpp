@@ -30,6 +30,18 @@ struct GunicornOptions {
     std::chrono::milliseconds boot_limit{60000};
 };
 
+// The reference app's work per request, as calibrate/server/app.py reads it from its
+// environment (IO_BOUND, CPU_BOUND, UNIT_S).
+struct AppWorkload {
+    double io_pct = 100, cpu_pct = 0;  // whole percentages of one unit
+    double unit_s = 1;
+};
+
+// The environment Gunicorn serving the reference app needs: the database's PG* variables
+// (PostgresCluster::environment) and the workload.
+std::vector<std::pair<std::string, std::string>> app_environment(
+    std::vector<std::pair<std::string, std::string>> database, const AppWorkload& workload);
+
 class GunicornServer {
 public:
     // Starts Gunicorn and returns once every worker has loaded the app (boot_s), one probe

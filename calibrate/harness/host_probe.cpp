@@ -134,10 +134,7 @@ HostProbe probe_host(const HostProbeOptions& options, const PostgresCluster& dat
     gunicorn.workers = options.boot_workers;
     gunicorn.temp_root = options.temp_root;
     gunicorn.session_nice = options.session_nice;
-    gunicorn.environment = database.environment();
-    gunicorn.environment.push_back({"IO_BOUND", "100"});
-    gunicorn.environment.push_back({"CPU_BOUND", "0"});
-    gunicorn.environment.push_back({"UNIT_S", "0.001"});
+    gunicorn.environment = app_environment(database.environment(), {100, 0, 0.001});
     probe.boot_workers = options.boot_workers;
     probe.boot_s = GunicornServer(gunicorn).boot_s();
     return probe;

@@ -133,10 +133,7 @@ Run Harness::run(const RunConfig& config) {
     gunicorn.cores = server_cores;
     gunicorn.temp_root = options_.temp_root;
     gunicorn.session_nice = options_.session_nice;
-    gunicorn.environment = database_->environment();
-    gunicorn.environment.push_back({"IO_BOUND", number_text(config.io_pct)});
-    gunicorn.environment.push_back({"CPU_BOUND", number_text(config.cpu_pct)});
-    gunicorn.environment.push_back({"UNIT_S", number_text(config.unit_s)});
+    gunicorn.environment = app_environment(database_->environment(), {config.io_pct, config.cpu_pct, config.unit_s});
     GunicornServer server(gunicorn);
     if (log)
         *log << "run " << config.id << ": gunicorn booted " << config.workers << " workers in " << server.boot_s()
