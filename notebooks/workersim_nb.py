@@ -8,6 +8,7 @@ the one that produced it even if the binary embeds an older copy.
 """
 
 import json
+import math
 import os
 import subprocess
 from pathlib import Path
@@ -130,7 +131,10 @@ def load_runs(path=None):
 
 
 def run_flags(config):
-    """predict's flags for exactly this run's configuration (calibrate/records/run.cpp, what_if_for)."""
+    """predict's flags for exactly this run's configuration, as calibrate/records/run.cpp's
+    what_if_for builds it. `workersim validate --json` does not emit a run's flags (nor the
+    predicted distribution a CDF needs), so this is the one mapping kept here; predict_run
+    holds it to validate's prediction of the same run, which must come out identical."""
     options = dict(workers=config["workers"], cores=config["cores"], io_pct=config["io_pct"],
                    cpu_pct=config["cpu_pct"], unit=config["unit_s"],
                    loadgen="shared" if config.get("loadgen_shared") else "separate")
@@ -145,31 +149,77 @@ def run_flags(config):
     return options
 
 
-def probe_ns(measured):
-    """The host's speed during a run (CPU ns per loop iteration), as calibrate/records/run.cpp's probe_ns."""
-    before, after = measured.get("probe_before_ns", 0), measured.get("probe_after_ns", 0)
-    if before > 0 and after > 0:
-        return (before + after) / 2
-    return before if before > 0 else after
+# ---- validate: each run's measured and predicted figures, from the C++ -----------------------
+
+# One simulation per run (validate's --seeds 1): replication 0 keeps the run's seed, so a
+# `predict --seed SEED` of the same run gives exactly the same figures.
+VALIDATION_SEED = 1
+_validations = {}
 
 
-def cpu_time_factor(run):
-    """How much slower the shared host ran during this run than when the profile was fitted
-    (1 when either was not probed): what `workersim validate` predicts each run with."""
-    run_ns, profile_ns = probe_ns(run["measured"]), profile().get("host_probe_ns", 0)
-    return run_ns / profile_ns if run_ns > 0 and profile_ns > 0 else 1.0
+def validation(path):
+    """`workersim validate --runs PATH --json` for the committed profile, one simulation per
+    run: {run id: its comparison} with `cpu_time_factor` (the host speed the run is predicted
+    at) and, per metric (throughput_rps, latency_mean_s, latency_p50_s, latency_p99_s,
+    memory_kib), `measured` (None where the run did not measure it) and `predicted`. Runs that
+    completed nothing are not compared and have no entry."""
+    key = str(path)
+    if key not in _validations:
+        out = run_cli("validate", "--runs", str(path), "--json", "--seeds", "1", "--seed", str(VALIDATION_SEED))
+        _validations[key] = {r["id"]: r for r in json.loads(out)["runs"]}
+    return _validations[key]
 
 
-def predict_run(run, seed=1):
-    """The prediction for exactly this run: its configuration, at the host speed it ran at."""
-    return predict(seed=seed, cpu_time_factor=f"{cpu_time_factor(run):.6g}", **run_flags(run["config"]))
+def compared(path, run):
+    """The run's entry in `validation(path)`; raises when validate did not compare it."""
+    try:
+        return validation(path)[run["config"]["id"]]
+    except KeyError:
+        raise KeyError(f"{path}: run {run['config']['id']} is not in workersim validate's output "
+                       "(it completed nothing?)") from None
 
 
-def measured_throughput(run):
-    m = run["measured"]
-    if m.get("throughput_rps"):
-        return m["throughput_rps"]
-    return m["completed"] / m["makespan_s"] if m.get("makespan_s") else float("nan")
+def predict_run(path, run):
+    """`workersim predict --json` for exactly this run of the runs file PATH: its configuration
+    at the host speed validate predicts it at (full precision). Raises if the prediction is
+    not validate's own for the run, which would mean run_flags no longer says what
+    what_if_for does."""
+    c = compared(path, run)
+    prediction = predict(seed=VALIDATION_SEED, cpu_time_factor=repr(c["cpu_time_factor"]), **run_flags(run["config"]))
+    figures = {"throughput_rps": prediction["throughput_rps"], "latency_mean_s": prediction["latency_s"]["mean"],
+               "latency_p50_s": prediction["latency_s"]["p50"], "latency_p99_s": prediction["latency_s"]["p99"],
+               "memory_kib": prediction["memory_kib"]["total"]}
+    for metric, value in figures.items():
+        if value != c[metric]["predicted"]:
+            raise RuntimeError(f"run {run['config']['id']}: predict with run_flags gives {metric} {value!r}, "
+                               f"validate {c[metric]['predicted']!r}: run_flags has drifted from what_if_for")
+    return prediction
+
+
+# ---- statistics as the C++ computes them -----------------------------------------------------
+
+def nearest_rank_percentile(sample, percent):
+    """The smallest value with at least PERCENT% of the sample at or below it: index
+    ceil(p/100 * n) - 1 of the sorted sample, as calibrate/records/latency_summary.hpp (not
+    numpy's interpolated percentile). 0 for an empty sample, like the C++."""
+    values = sorted(sample)
+    if not values:
+        return 0.0
+    rank = math.ceil(percent / 100.0 * len(values))
+    return values[min(max(rank, 1), len(values)) - 1]
+
+
+# ---- predictions only -------------------------------------------------------------------------
+
+def predicted_only(why):
+    """A notebook that has nothing measured to compare with calls this instead of drawing a
+    comparison. It raises, so the notebook run (scripts/run-notebooks.sh) fails: a committed
+    figure must not silently turn into predictions only. WORKERSIM_ALLOW_PREDICTED_ONLY=1 lets
+    an interactive session go on to draw the predictions."""
+    if os.environ.get("WORKERSIM_ALLOW_PREDICTED_ONLY") == "1":
+        print(f"PREDICTED ONLY: {why}")
+        return
+    raise RuntimeError(f"predicted only: {why} (set WORKERSIM_ALLOW_PREDICTED_ONLY=1 to draw the predictions anyway)")
 
 
 # ---- provenance ----------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Executes every notebook in notebooks/ top to bottom (into a temporary directory: the committed
 # notebooks stay as they are) with Debian's Jupyter and python3; fails if any cell fails or a
-# notebook takes more than 2 minutes. Uses $WORKERSIM, else build/cli/workersim.
+# notebook takes more than 2 minutes. A notebook with nothing measured to compare falls back to
+# predictions only, and that fails too (workersim_nb.predicted_only raises). Uses $WORKERSIM,
+# else build/cli/workersim.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="/usr/bin:$PATH"                 # Debian's jupyter and python3 (matplotlib, numpy)
 export PYDEVD_DISABLE_FILE_VALIDATION=1      # ipykernel's debugger warns about frozen modules
 export WORKERSIM="${WORKERSIM:-$PWD/build/cli/workersim}"
+unset WORKERSIM_ALLOW_PREDICTED_ONLY         # an interactive session's opt-in, never the run's
 [[ -x "$WORKERSIM" ]] || { echo "run-notebooks: $WORKERSIM not found; run scripts/build.sh or set WORKERSIM" >&2; exit 1; }
 # The kernel must be Debian's python3: the kernelspec named python3 runs /usr/bin/python3.
 kernel=$(python3 -c 'from jupyter_client.kernelspec import KernelSpecManager as K; print(K().get_kernel_spec("python3").argv[0])')
