@@ -108,4 +108,19 @@ std::vector<double> capacity_curve(const Profile& profile, int cores);
 // PostgreSQL's CPU per connection with `cores` to run on.
 double db_backend_cpu_s(const Profile& profile, int cores);
 
+// One request of the reference app in the profile's terms (the formula above): one home for
+// the what-if scenario, the fitter, the plan and the tests' synthetic runs. Fractions of the
+// unit (io_frac + cpu_frac = 1); `cores` picks the backend's CPU figure.
+struct ReferenceRequest {
+    double request_cpu_s = 0;     // the worker's fixed CPU: accept, parse, WSGI, logging
+    double db_client_cpu_s = 0;   // psycopg2/libpq in the worker, when the request does IO
+    double db_backend_cpu_s = 0;  // PostgreSQL's backend, when the request does IO
+    double loop_cpu_s = 0;        // the loop: cpu_frac * unit * Profile::loop_cpu_s
+    double io_s = 0;              // db_connect_s + io_frac * unit, when the request does IO
+
+    double worker_cpu_s() const { return request_cpu_s + db_client_cpu_s + loop_cpu_s; }
+    double cpu_s() const { return worker_cpu_s() + db_backend_cpu_s; }
+};
+ReferenceRequest reference_request(const Profile& profile, double io_frac, double cpu_frac, double unit_s, int cores);
+
 }  // namespace workersim
