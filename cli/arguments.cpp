@@ -42,6 +42,10 @@ std::int64_t parse_integer(const std::string& flag, const std::string& text, std
     return value;
 }
 
+std::int64_t parse_integer(const std::string& flag, const std::string& text, const IntegerRange& range) {
+    return parse_integer(flag, text, range.min, range.max);
+}
+
 double parse_number(const std::string& flag, const std::string& text, double min, double max) {
     if (!plain_decimal(text, true)) out_of_range(flag, "'" + text + "'", min, max, "a number");
     const double value = std::strtod(text.c_str(), nullptr);

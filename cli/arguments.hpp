@@ -5,10 +5,12 @@
 #include <string>
 
 #include "calibrate/harness/postgres_cluster.hpp"
+#include "model/limits.hpp"
 
 namespace workersim::cli {
 
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t min, std::int64_t max);
+std::int64_t parse_integer(const std::string& flag, const std::string& text, const IntegerRange& range);
 double parse_number(const std::string& flag, const std::string& text, double min, double max);
 // Seconds: a plain number ("30", as Gunicorn's --timeout) or with a unit ("250ms", "2s").
 double parse_seconds(const std::string& flag, const std::string& text, double min_s, double max_s);

@@ -4,6 +4,7 @@
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
+#include "cli/field_flags.hpp"
 #include "cli/prediction_method.hpp"
 #include "cli/replication_options.hpp"
 #include "cli/usage_error.hpp"
@@ -117,7 +118,7 @@ int predict_command(int argc, const char* const* argv) {
     try {
         scenario = build_scenario(profile, what_if);
     } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
+        throw usage_error(e);
     }
     const PredictionMethod method = method_from(vm);
     if (vm.count("timeline")) return print_timeline_run(vm, scenario, method);

@@ -10,11 +10,13 @@
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
+#include "cli/field_flags.hpp"
 #include "cli/prediction_method.hpp"
 #include "cli/replication_options.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "analysis/parallel_for.hpp"
+#include "model/limits.hpp"
 #include "model/mva.hpp"
 #include "report/sweep.hpp"
 #include "report/text_format.hpp"
@@ -85,10 +87,13 @@ po::options_description sweep_options() {
 // The axes given a range (more than one value), at most two; `rest` loses their flags, so
 // that what_if_from reads the others as single values.
 std::vector<Axis> swept_axes(const po::variables_map& vm, po::variables_map& rest) {
-    std::vector<Axis> axes = {{"workers", "workers", true, 1, 100000, {}},
-                              {"cores", "cores", true, 1, 4096, {}},
+    auto integers = [](const char* flag, const char* key, const IntegerRange& r) {
+        return Axis{flag, key, true, static_cast<double>(r.min), static_cast<double>(r.max), {}};
+    };
+    std::vector<Axis> axes = {integers("workers", "workers", kWorkersRange),
+                              integers("cores", "cores", kCoresRange),
                               {"io-pct", "io_pct", false, 0, 100, {}},
-                              {"clients", "clients", true, 1, 1000000, {}},
+                              integers("clients", "clients", kClientsRange),
                               {"rate", "rate_per_s", false, 1e-9, 1e9, {}}};
     std::vector<Axis> swept;
     for (Axis& axis : axes) {
@@ -137,7 +142,7 @@ WhatIf what_if_at(WhatIf q, const std::vector<Axis>& swept, const std::vector<do
         } else if (flag == "clients") {
             q.load.kind = LoadKind::closed;
             q.load.clients = static_cast<int>(v);
-            if (!requests_given) q.load.requests = std::max<std::int64_t>(200, q.load.clients);
+            if (!requests_given) q.load.requests = std::max<std::int64_t>(kDefaultRequests, q.load.clients);
             else if (q.load.requests < q.load.clients)
                 throw UsageError("--requests " + std::to_string(q.load.requests) + ": expected at least the largest --clients (" +
                                  report::general(v) + "), as hey requires");
@@ -204,7 +209,7 @@ int sweep_command(int argc, const char* const* argv) {
             scenarios[i] = build_scenario(profile, q);
             validate(scenarios[i]);
         } catch (const std::invalid_argument& e) {
-            throw UsageError(e.what());
+            throw usage_error(e);
         }
         sweep.open_load.push_back(scenarios[i].load.kind == LoadKind::open);
     }

@@ -7,6 +7,7 @@
 #include "profiles/embedded_profile.hpp"
 #include "cli/usage_error.hpp"
 #include "model/json_reader.hpp"
+#include "model/limits.hpp"
 #include "model/profile_json.hpp"
 #include "model/units.hpp"
 
@@ -30,12 +31,15 @@ void parse_distribution(const std::string& flag, const std::string& value, Distr
 
 po::options_description server_options() {
     po::options_description o("Server (Gunicorn)");
+    const std::string workers_help = "sync worker processes, " + kWorkersRange.text() + " (default 1)";
+    const std::string cores_help = "CPU cores of the host, " + kCoresRange.text() + " (default: the calibration's host)";
+    const std::string backlog_help = "listen backlog, " + kBacklogRange.text() + " (default 2048)";
     o.add_options()
-        ("workers", po::value<std::string>(), "sync worker processes, 1..100000 (default 1)")
-        ("cores", po::value<std::string>(), "CPU cores of the host, 1..4096 (default: the calibration's host)")
+        ("workers", po::value<std::string>(), workers_help.c_str())
+        ("cores", po::value<std::string>(), cores_help.c_str())
         ("cpu-time-factor", po::value<std::string>(), "the host's cores take this many times the calibration's CPU time, 0.01..100 (e.g. 1.5 for a slower host; default 1; not applied to --cpu-ms)")
         ("timeout", po::value<std::string>(), "Gunicorn --timeout: seconds a worker may stay silent before the master kills it; 0 disables (default 30)")
-        ("backlog", po::value<std::string>(), "listen backlog, 0..1000000 (default 2048)")
+        ("backlog", po::value<std::string>(), backlog_help.c_str())
         ("max-requests", po::value<std::string>(), "recycle a worker after this many requests; 0 = never (default 0)")
         ("max-requests-jitter", po::value<std::string>(), "add randint(0, J) to --max-requests per worker (default 0)");
     return o;
@@ -102,12 +106,12 @@ std::uint64_t seed_from(const po::variables_map& vm) {
 
 WhatIf what_if_from(const po::variables_map& vm) {
     WhatIf q;
-    if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), 1, 100000));
-    if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), 1, 4096));
+    if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), kWorkersRange));
+    if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), kCoresRange));
     if (vm.count("cpu-time-factor"))
         q.cpu_time_factor = parse_number("--cpu-time-factor", text(vm, "cpu-time-factor"), 0.01, 100);
     if (vm.count("timeout")) q.server.timeout_s = parse_seconds("--timeout", text(vm, "timeout"), 0, 1e7);
-    if (vm.count("backlog")) q.server.backlog = static_cast<int>(parse_integer("--backlog", text(vm, "backlog"), 0, 1000000));
+    if (vm.count("backlog")) q.server.backlog = static_cast<int>(parse_integer("--backlog", text(vm, "backlog"), kBacklogRange));
     if (vm.count("max-requests"))
         q.server.max_requests = parse_integer("--max-requests", text(vm, "max-requests"), 0, INT64_MAX / 4);
     if (vm.count("max-requests-jitter"))
@@ -146,11 +150,12 @@ WhatIf what_if_from(const po::variables_map& vm) {
     if (open) {
         load.kind = LoadKind::open;
         load.rate_per_s = parse_number("--rate", text(vm, "rate"), 1e-9, 1e9);
-        load.requests = vm.count("requests") ? parse_integer("--requests", text(vm, "requests"), 1, kMaxRequests) : 200;
+        load.requests = vm.count("requests") ? parse_integer("--requests", text(vm, "requests"), 1, kMaxRequests) : kDefaultRequests;
     } else {
         load.kind = LoadKind::closed;
-        load.clients = vm.count("clients") ? static_cast<int>(parse_integer("--clients", text(vm, "clients"), 1, 1000000)) : 50;
-        load.requests = vm.count("requests") ? parse_integer("--requests", text(vm, "requests"), 1, kMaxRequests) : 200;
+        load.clients =
+            vm.count("clients") ? static_cast<int>(parse_integer("--clients", text(vm, "clients"), kClientsRange)) : kDefaultClients;
+        load.requests = vm.count("requests") ? parse_integer("--requests", text(vm, "requests"), 1, kMaxRequests) : kDefaultRequests;
         if (load.requests < load.clients)
             throw UsageError("--requests " + std::to_string(load.requests) + ": expected at least --clients (" +
                              std::to_string(load.clients) + "), as hey requires");

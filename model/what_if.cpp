@@ -4,6 +4,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/invalid_field.hpp"
+#include "model/limits.hpp"
+
 namespace workersim {
 
 namespace {
@@ -15,7 +18,8 @@ Distribution make_distribution(DistributionKind kind, double mean_s, double cv) 
         case DistributionKind::deterministic: return Distribution::deterministic(mean_s);
         case DistributionKind::empirical: break;  // needs samples, which a what-if does not carry
     }
-    throw std::invalid_argument("a what-if's duration is det, exp or lognormal, not empirical");
+    throw std::invalid_argument("workload's io_dist and cpu_dist: expected det, exp or lognormal, not empirical "
+                                "(an empirical shape needs samples, which a what-if does not carry)");
 }
 
 void add_cpu(std::vector<Phase>& phases, double seconds, PhaseOwner owner) {
@@ -27,18 +31,14 @@ struct Mix {
 };
 
 Mix resolve_mix(const Workload& w) {
-    auto in_range = [](const char* flag, double pct) {
-        if (!(pct >= 0 && pct <= 100)) {
-            std::ostringstream m;
-            m << flag << " = " << pct << " is out of range: expected a percentage in 0..100";
-            throw std::invalid_argument(m.str());
-        }
+    auto in_range = [](const char* field, double pct) {
+        if (!(pct >= 0 && pct <= 100)) throw InvalidField(field, pct, "a percentage in 0..100");
     };
-    if (w.io_pct) in_range("--io-pct", *w.io_pct);
-    if (w.cpu_pct) in_range("--cpu-pct", *w.cpu_pct);
+    if (w.io_pct) in_range("workload.io_pct", *w.io_pct);
+    if (w.cpu_pct) in_range("workload.cpu_pct", *w.cpu_pct);
     if (w.io_pct && w.cpu_pct && std::abs(*w.io_pct + *w.cpu_pct - 100) > 1e-9) {
         std::ostringstream m;
-        m << "--io-pct " << *w.io_pct << " and --cpu-pct " << *w.cpu_pct
+        m << "workload.io_pct " << *w.io_pct << " and workload.cpu_pct " << *w.cpu_pct
           << " must sum to 100 (the reference app refuses to start otherwise)";
         throw std::invalid_argument(m.str());
     }
@@ -53,26 +53,15 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     const Workload& w = q.workload;
     const bool direct = w.io_s || w.cpu_s;
     if (direct && (w.io_pct || w.cpu_pct))
-        throw std::invalid_argument("give either --io-pct/--cpu-pct or --io-ms/--cpu-ms, not both");
-    if (!(w.unit_s > 0 && std::isfinite(w.unit_s))) {
-        std::ostringstream m;
-        m << "unit = " << w.unit_s << " s is out of range: expected seconds > 0";
-        throw std::invalid_argument(m.str());
-    }
+        throw std::invalid_argument(
+            "workload: a mix (io_pct, cpu_pct) or demands given directly (io_s, cpu_s), not both");
+    if (!(w.unit_s > 0 && std::isfinite(w.unit_s))) throw InvalidField("workload.unit_s", w.unit_s, "seconds > 0");
 
     Scenario s;
     s.host.cores = q.cores.value_or(profile.host_cores);
-    if (s.host.cores < 1 || s.host.cores > 4096) {
-        std::ostringstream m;
-        m << "--cores = " << s.host.cores << " is out of range: expected 1..4096";
-        throw std::invalid_argument(m.str());
-    }
+    if (!kCoresRange.contains(s.host.cores)) throw InvalidField("cores", s.host.cores, kCoresRange.text());
     const double slower = q.cpu_time_factor;
-    if (!(slower >= 0.01 && slower <= 100)) {
-        std::ostringstream m;
-        m << "--cpu-time-factor = " << slower << " is out of range: expected 0.01..100";
-        throw std::invalid_argument(m.str());
-    }
+    if (!(slower >= 0.01 && slower <= 100)) throw InvalidField("cpu_time_factor", slower, "0.01..100");
     s.host.scheduler = profile.cpu_scheduler;
     s.host.core_capacity = profile.core_capacity.empty() ? std::vector<double>{}
                                                          : capacity_curve(profile, s.host.cores);
@@ -88,8 +77,8 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     if (direct) {
         io_s = w.io_s.value_or(0.0);
         cpu_s = w.cpu_s.value_or(0.0);
-        if (!(io_s >= 0 && std::isfinite(io_s)) || !(cpu_s >= 0 && std::isfinite(cpu_s)))
-            throw std::invalid_argument("--io-ms and --cpu-ms must be finite durations >= 0");
+        if (!(io_s >= 0 && std::isfinite(io_s))) throw InvalidField("workload.io_s", io_s, "a finite duration >= 0");
+        if (!(cpu_s >= 0 && std::isfinite(cpu_s))) throw InvalidField("workload.cpu_s", cpu_s, "a finite duration >= 0");
     } else {
         const Mix mix = resolve_mix(w);
         if (mix.io_frac > 0) {

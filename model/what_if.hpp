@@ -39,8 +39,9 @@ struct WhatIf {
     double cpu_time_factor = 1.0;
 };
 
-// Throws std::invalid_argument for inconsistent workloads (percentages not summing to 100,
-// both a mix and direct demands).
+// Throws InvalidField (model/invalid_field.hpp) for a field out of its range, and
+// std::invalid_argument naming the fields for inconsistent workloads (percentages not
+// summing to 100, both a mix and direct demands).
 Scenario build_scenario(const Profile& profile, const WhatIf& what_if);
 
 }  // namespace workersim

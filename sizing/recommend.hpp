@@ -4,18 +4,22 @@
 // Analytic screening (MVA) over 1..max_workers finds the candidates in microseconds; the
 // simulator then runs only the few counts that decide the answer (around the MVA optimum, or
 // along the SLO boundary, where approximate analytic percentiles are not good enough).
-// Plain structs in and out, no I/O.
+// Plain structs in and out, no I/O and no words: report/recommendation.hpp renders them.
 
 #include <cstdint>
 #include <optional>
-#include <string>
 #include <vector>
 
+#include "model/limits.hpp"
 #include "model/profile.hpp"
 #include "model/result.hpp"
 #include "model/what_if.hpp"
 
 namespace workersim {
+
+// The counts a query may screen: each is an MVA solution, and past a few thousand workers
+// the answer is a fleet, not a pool.
+inline constexpr IntegerRange kMaxWorkersRange{1, 4096};
 
 struct RecommendQuery {
     Profile profile;
@@ -24,7 +28,7 @@ struct RecommendQuery {
     std::optional<double> worker_kib;       // a worker's PSS, instead of the calibrated one
     std::optional<double> slo_p99_s;
     std::optional<double> slo_mean_s;
-    int max_workers = 64;
+    int max_workers = 64;                   // in kMaxWorkersRange
     // Length of the simulated runs that check the analytic answer: long enough for a
     // steady-state p99 (at least this many requests, or the query's own if larger).
     std::int64_t steady_requests = 20000;
@@ -42,12 +46,36 @@ struct ScreenedCount {
     bool meets_objective = false; // analytic
 };
 
+// What fixes the recommended count, or stops more workers from helping.
+enum class Limit {
+    cores,        // the cores are saturated; infeasible: the objective needs more of them
+    memory,       // more workers would do better (or meet the objective) but not fit the budget
+    slo,          // the fewest workers that meet the objective
+    clients,      // as many workers as closed-loop clients: more would idle
+    load,         // open load without an SLO: the offered rate sets the count
+    max_workers,  // the largest count the query screens
+};
+
+// One change that would make an infeasible query feasible.
+enum class Remedy {
+    add_memory,       // `workers` workers would meet the objective, with `memory_kib` of PSS
+    overlap_io,       // a worker class that overlaps IO, so fewer processes hold waiting requests
+    add_cores,        // a host with `cores` cores meets the objective within the budget
+    cheaper_request,  // no host searched meets it: the request's CPU alone misses the objective
+};
+
+struct Advice {
+    Remedy remedy = Remedy::add_memory;
+    int workers = 0;                  // add_memory
+    double memory_kib = 0;            // add_memory: those workers' PSS
+    bool beyond_max_workers = false;  // add_memory: more workers than the query screens
+    int cores = 0;                    // add_cores
+};
+
 struct Recommendation {
     int workers = 0;              // the recommendation, or the best achievable when infeasible
     bool feasible = false;
-    // What stops more workers from helping or fixes the count: "cores", "memory", "slo",
-    // "clients", "load" (open load without an SLO: the rate sets it), "max_workers".
-    std::string limited_by;
+    Limit limited_by = Limit::cores;
     Result predicted;             // simulated, at `workers`
     int max_workers_in_memory = 0;
     double best_throughput_rps = 0;  // analytic, over the counts that fit
@@ -56,12 +84,13 @@ struct Recommendation {
     Result rule_of_thumb_predicted;  // simulated
     bool rule_of_thumb_fits_memory = true;
 
-    std::vector<std::string> advice;  // what would make it feasible, or better
+    std::vector<Advice> advice;      // what would make it feasible, in the order to try
     std::vector<ScreenedCount> screening;
     int simulations = 0;
 };
 
-// Throws std::invalid_argument for an inconsistent query.
+// Throws InvalidField (model/invalid_field.hpp) for a field out of its range, and
+// std::invalid_argument for an inconsistent query.
 Recommendation recommend(const RecommendQuery& query);
 
 }  // namespace workersim

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "model/invalid_field.hpp"
 #include "model/profile_json.hpp"
 #include "model/what_if.hpp"
 
@@ -61,12 +62,41 @@ TEST_CASE("demands given directly are the user's own and are not scaled") {
     CHECK(total_cpu_s(s, PhaseOwner::worker) == Approx(0.1 + 2 * 0.002));
 }
 
-TEST_CASE("a CPU time factor outside 0.01..100 is rejected naming the range") {
+TEST_CASE("a CPU time factor outside 0.01..100 is rejected naming the field, its value and the range") {
     WhatIf q = half_io_half_cpu();
-    q.cpu_time_factor = 0;
-    CHECK_THROWS_WITH(build_scenario(measured_host(), q), Catch::Contains("0.01..100"));
-    q.cpu_time_factor = 1000;
-    CHECK_THROWS_WITH(build_scenario(measured_host(), q), Catch::Contains("--cpu-time-factor"));
+    for (double factor : {0.0, 1000.0}) {
+        q.cpu_time_factor = factor;
+        try {
+            build_scenario(measured_host(), q);
+            FAIL("accepted cpu_time_factor " << factor);
+        } catch (const InvalidField& e) {
+            CHECK(e.field == "cpu_time_factor");
+            CHECK(e.value == factor);
+            CHECK(e.expected == "0.01..100");
+            CHECK_THAT(e.what(), Catch::Contains("cpu_time_factor") && Catch::Contains("0.01..100"));
+        }
+    }
+}
+
+TEST_CASE("a what-if's errors name the fields, never a command-line flag") {
+    WhatIf q;
+    SECTION("a percentage out of range") { q.workload.io_pct = 120; }
+    SECTION("percentages that do not sum to 100") {
+        q.workload.io_pct = 60;
+        q.workload.cpu_pct = 60;
+    }
+    SECTION("a mix and demands given directly") {
+        q.workload.io_pct = 50;
+        q.workload.io_s = 0.005;
+    }
+    SECTION("too many cores") { q.cores = 5000; }
+    SECTION("a negative demand") { q.workload.cpu_s = -1; }
+    try {
+        build_scenario(measured_host(), q);
+        FAIL("accepted");
+    } catch (const std::invalid_argument& e) {
+        CHECK_THAT(e.what(), !Catch::Contains("--"));
+    }
 }
 
 TEST_CASE("a profile keeps its host speed probe through JSON, and older profiles read as unprobed") {
