@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "analysis/replications.hpp"
 #include "model/median.hpp"
 #include "model/what_if.hpp"
 #include "sim/simulator.hpp"
@@ -62,7 +63,8 @@ std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const
     std::array<double, kMetricCount> out{};
     const int seeds = std::max(1, options.seeds);
     for (int i = 0; i < seeds; ++i) {
-        const Result r = simulate(scenario, options.seed + static_cast<std::uint64_t>(i));
+        // The replications' seeds (analysis/replications.hpp), as predict's are.
+        const Result r = simulate(scenario, replication_seed(options.seed, i));
         out[index(Metric::throughput)] += r.throughput_rps / seeds;
         out[index(Metric::latency_mean)] += r.latency.mean_s / seeds;
         out[index(Metric::latency_p50)] += r.latency.p50_s / seeds;

@@ -20,7 +20,7 @@ const char* metric_name(Metric metric);  // "throughput_rps", "latency_mean_s", 
 
 struct ValidationOptions {
     std::uint64_t seed = 1;
-    int seeds = 16;             // simulations averaged per run (4 left 1% of noise in a prediction)
+    int seeds = 16;             // simulations averaged per run, seeded replication_seed(seed, i) (4 left 1% of noise in a prediction)
     bool holdout_only = false;  // only the runs the fit never saw
     // Predict each run at the host speed its probes measured, relative to the profile's
     // (when both were probed); false: as if the host always ran at the profile's speed.
