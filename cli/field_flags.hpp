@@ -13,4 +13,14 @@ namespace workersim::cli {
 // ("--cores 5000: expected 1..4096"), any other message as it is.
 UsageError usage_error(const std::invalid_argument& error);
 
+// compute() with a lower layer's std::invalid_argument rethrown as usage_error(it).
+template <class Compute>
+auto as_usage_error(Compute compute) -> decltype(compute()) {
+    try {
+        return compute();
+    } catch (const std::invalid_argument& e) {
+        throw usage_error(e);
+    }
+}
+
 }  // namespace workersim::cli

@@ -108,18 +108,10 @@ report::SimulatedPrediction simulated_prediction(const po::variables_map& vm, co
 int predict_command(int argc, const char* const* argv) {
     const po::options_description all = predict_options();
     const po::variables_map vm = parse_command_line(argc, argv, all);
-    if (vm.count("help")) {
-        std::cout << all << "\n";
-        return 0;
-    }
+    if (print_help_if_asked(vm, all)) return 0;
     const Profile profile = profile_from(vm);
     const WhatIf what_if = what_if_from(vm);
-    Scenario scenario;
-    try {
-        scenario = build_scenario(profile, what_if);
-    } catch (const std::invalid_argument& e) {
-        throw usage_error(e);
-    }
+    const Scenario scenario = as_usage_error([&] { return build_scenario(profile, what_if); });
     const PredictionMethod method = method_from(vm);
     if (vm.count("timeline")) return print_timeline_run(vm, scenario, method);
     if (method != PredictionMethod::sim) return print_analytic_run(vm, scenario, method);

@@ -54,17 +54,9 @@ RecommendQuery query_from(const po::variables_map& vm) {
 int recommend_command(int argc, const char* const* argv) {
     const po::options_description all = recommend_options();
     const po::variables_map vm = parse_command_line(argc, argv, all);
-    if (vm.count("help")) {
-        std::cout << all << "\n";
-        return 0;
-    }
+    if (print_help_if_asked(vm, all)) return 0;
     const RecommendQuery q = query_from(vm);
-    Recommendation rec;
-    try {
-        rec = recommend(q);
-    } catch (const std::invalid_argument& e) {
-        throw usage_error(e);
-    }
+    const Recommendation rec = as_usage_error([&] { return recommend(q); });
     if (vm.count("json")) std::cout << report::recommendation_json(q, rec).dump(2) << "\n";
     else report::print_recommendation(std::cout, q, rec);
     return 0;

@@ -187,10 +187,7 @@ void run_points(const std::vector<Axis>& swept, const std::vector<Scenario>& sce
 int sweep_command(int argc, const char* const* argv) {
     const po::options_description all = sweep_options();
     const po::variables_map vm = parse_command_line(argc, argv, all);
-    if (vm.count("help")) {
-        std::cout << all << "\n";
-        return 0;
-    }
+    if (print_help_if_asked(vm, all)) return 0;
     if (vm.count("csv") && vm.count("json")) throw UsageError("--csv and --json: choose one output format");
     po::variables_map rest = vm;
     const std::vector<Axis> swept = swept_axes(vm, rest);
@@ -205,12 +202,11 @@ int sweep_command(int argc, const char* const* argv) {
     std::vector<Scenario> scenarios(sweep.points.size());
     for (std::size_t i = 0; i < sweep.points.size(); ++i) {
         const WhatIf q = what_if_at(base, swept, sweep.points[i], vm.count("requests") > 0);
-        try {
-            scenarios[i] = build_scenario(profile, q);
-            validate(scenarios[i]);
-        } catch (const std::invalid_argument& e) {
-            throw usage_error(e);
-        }
+        scenarios[i] = as_usage_error([&] {
+            Scenario s = build_scenario(profile, q);
+            validate(s);
+            return s;
+        });
         sweep.open_load.push_back(scenarios[i].load.kind == LoadKind::open);
     }
     if (method != PredictionMethod::mva) sweep.sim.resize(scenarios.size());

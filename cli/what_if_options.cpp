@@ -1,6 +1,7 @@
 #include "cli/what_if_options.hpp"
 
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include "cli/arguments.hpp"
@@ -186,6 +187,12 @@ po::variables_map parse_command_line(int argc, const char* const* argv, const po
         throw UsageError(e.what());
     }
     return vm;
+}
+
+bool print_help_if_asked(const po::variables_map& vm, const po::options_description& options) {
+    if (!vm.count("help")) return false;
+    std::cout << options << "\n";
+    return true;
 }
 
 }  // namespace workersim::cli

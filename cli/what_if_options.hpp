@@ -25,5 +25,7 @@ std::uint64_t seed_from(const po::variables_map& vm);
 
 // Parses argv against `options`, rejecting unknown flags and stray words by name.
 po::variables_map parse_command_line(int argc, const char* const* argv, const po::options_description& options);
+// With --help, prints `options` to stdout and says so: the command then exits 0.
+bool print_help_if_asked(const po::variables_map& vm, const po::options_description& options);
 
 }  // namespace workersim::cli
