@@ -68,17 +68,17 @@ double db_backend_cpu_s(const Profile& profile, int cores) {
     return by_cores[std::min(by_cores.size(), static_cast<std::size_t>(cores)) - 1];
 }
 
-ReferenceRequest reference_request(const Profile& profile, double io_frac, double cpu_frac, double unit_s,
-                                   int cores) {
+ReferenceRequest reference_request(const Profile& profile, double io_frac, double cpu_frac, double unit_s, int cores,
+                                   double cpu_time_factor) {
     ReferenceRequest r;
-    r.request_cpu_s = profile.request_cpu_s;
+    r.request_cpu_s = cpu_time_factor * profile.request_cpu_s;
     if (io_frac > 0) {
         // The app opens a new PostgreSQL connection for every request with IO.
-        r.db_client_cpu_s = profile.db_client_cpu_s;
-        r.db_backend_cpu_s = db_backend_cpu_s(profile, cores);
+        r.db_client_cpu_s = cpu_time_factor * profile.db_client_cpu_s;
+        r.db_backend_cpu_s = cpu_time_factor * db_backend_cpu_s(profile, cores);
         r.io_s = profile.db_connect_s + io_frac * unit_s;
     }
-    r.loop_cpu_s = cpu_frac * unit_s * profile.loop_cpu_s;
+    r.loop_cpu_s = cpu_frac * unit_s * cpu_time_factor * profile.loop_cpu_s;
     return r;
 }
 

@@ -110,7 +110,8 @@ double db_backend_cpu_s(const Profile& profile, int cores);
 
 // One request of the reference app in the profile's terms (the formula above): one home for
 // the what-if scenario, the fitter, the plan and the tests' synthetic runs. Fractions of the
-// unit (io_frac + cpu_frac = 1); `cores` picks the backend's CPU figure.
+// unit (io_frac + cpu_frac = 1); `cores` picks the backend's CPU figure; every CPU part is
+// scaled by cpu_time_factor (a slower host's CPU seconds per fitted second).
 struct ReferenceRequest {
     double request_cpu_s = 0;     // the worker's fixed CPU: accept, parse, WSGI, logging
     double db_client_cpu_s = 0;   // psycopg2/libpq in the worker, when the request does IO
@@ -121,6 +122,7 @@ struct ReferenceRequest {
     double worker_cpu_s() const { return request_cpu_s + db_client_cpu_s + loop_cpu_s; }
     double cpu_s() const { return worker_cpu_s() + db_backend_cpu_s; }
 };
-ReferenceRequest reference_request(const Profile& profile, double io_frac, double cpu_frac, double unit_s, int cores);
+ReferenceRequest reference_request(const Profile& profile, double io_frac, double cpu_frac, double unit_s, int cores,
+                                   double cpu_time_factor = 1.0);
 
 }  // namespace workersim

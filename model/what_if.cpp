@@ -72,22 +72,21 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;
 
-    add_cpu(s.request, slower * profile.request_cpu_s, PhaseOwner::worker);
     double io_s = 0, cpu_s = 0;
     if (direct) {
+        add_cpu(s.request, slower * profile.request_cpu_s, PhaseOwner::worker);
         io_s = w.io_s.value_or(0.0);
         cpu_s = w.cpu_s.value_or(0.0);
         if (!(io_s >= 0 && std::isfinite(io_s))) throw InvalidField("workload.io_s", io_s, "a finite duration >= 0");
         if (!(cpu_s >= 0 && std::isfinite(cpu_s))) throw InvalidField("workload.cpu_s", cpu_s, "a finite duration >= 0");
     } else {
         const Mix mix = resolve_mix(w);
-        if (mix.io_frac > 0) {
-            // The reference app opens a new PostgreSQL connection for every request with IO.
-            add_cpu(s.request, slower * profile.db_client_cpu_s, PhaseOwner::worker);
-            add_cpu(s.request, slower * db_backend_cpu_s(profile, s.host.cores), PhaseOwner::database);
-            io_s = profile.db_connect_s + mix.io_frac * w.unit_s;
-        }
-        cpu_s = mix.cpu_frac * w.unit_s * slower * profile.loop_cpu_s;
+        const ReferenceRequest r = reference_request(profile, mix.io_frac, mix.cpu_frac, w.unit_s, s.host.cores, slower);
+        add_cpu(s.request, r.request_cpu_s, PhaseOwner::worker);
+        add_cpu(s.request, r.db_client_cpu_s, PhaseOwner::worker);
+        add_cpu(s.request, r.db_backend_cpu_s, PhaseOwner::database);
+        io_s = r.io_s;
+        cpu_s = r.loop_cpu_s;
     }
     if (io_s > 0) {
         // Without an explicit shape the IO phase keeps the spread measured on the real server.
