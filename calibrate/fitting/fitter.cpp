@@ -186,8 +186,8 @@ void fit_loadgen_cpu(const std::vector<const FitRun*>& runs, Profile& p) {
 }
 
 double cpu_parts_s(const Profile& p, const RunConfig& c) {
-    return p.request_cpu_s + (has_io(c) ? p.db_client_cpu_s + db_backend_cpu_s(p, c.cores) : 0) +
-           cpu_frac(c) * c.unit_s * p.loop_cpu_s + (c.loadgen_shared ? p.loadgen_cpu_s : 0);
+    const ReferenceRequest r = reference_request(p, c.io_pct / 100, cpu_frac(c), c.unit_s, c.cores);
+    return r.cpu_s() + (c.loadgen_shared ? p.loadgen_cpu_s : 0);
 }
 
 // pg_sleep's own spread, timed inside the app on the reference host: sd 0.35 ms at 250 ms.

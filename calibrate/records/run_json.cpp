@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "model/json_reader.hpp"
+#include "model/limits.hpp"
 
 namespace workersim {
 
@@ -43,8 +44,8 @@ RunConfig config_from(JsonReader c) {
     RunConfig r;
     r.id = c.string("id");
     if (r.id.empty()) c.fail("id", "a non-empty string");
-    r.workers = static_cast<int>(c.integer("workers", 1, 100000));
-    r.cores = static_cast<int>(c.integer("cores", 1, 4096));
+    r.workers = static_cast<int>(c.integer("workers", kWorkersRange.min, kWorkersRange.max));
+    r.cores = static_cast<int>(c.integer("cores", kCoresRange.min, kCoresRange.max));
     r.io_pct = c.number("io_pct", 0, 100);
     r.cpu_pct = c.number("cpu_pct", 0, 100);
     r.unit_s = c.number("unit_s", 1e-9, 1e6);

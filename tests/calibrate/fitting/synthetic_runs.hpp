@@ -86,7 +86,7 @@ inline std::vector<Run> synthetic_runs(const std::vector<RunConfig>& plan, const
         const bool both_cores = c.cores > 1 && c.workers > 1 && !(c.load == LoadKind::closed && c.clients == 1);
         const double inflation = slowdown * (both_cores ? noise.two_core_cpu_inflation : 1.0);
         const double worker_cpu_per_request =
-            truth.request_cpu_s + (io ? truth.db_client_cpu_s : 0) + cpu_frac * c.unit_s * truth.loop_cpu_s;
+            reference_request(truth, io ? c.io_pct / 100 : 0, cpu_frac, c.unit_s, c.cores).worker_cpu_s();
         m.worker_cpu_s = n * worker_cpu_per_request * inflation * (1 + noise.cpu_relative_sd * normal(rng));
         m.database_cpu_s = io ? n * slowdown * truth.db_backend_cpu_s * (1 + noise.cpu_relative_sd * normal(rng)) : 0;
         const std::int64_t sent = c.load == LoadKind::closed ? hey_requests_sent(c.requests, c.clients) : c.requests;
