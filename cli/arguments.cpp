@@ -89,7 +89,11 @@ ExistingDatabase parse_pg_dsn_flag(const std::string& text) {
     try {
         return parse_pg_dsn(text);
     } catch (const std::invalid_argument& e) {
-        throw UsageError(e.what());
+        // parse_pg_dsn names "the DSN"; the user typed it as --pg-dsn.
+        std::string message = e.what();
+        const std::string the_dsn = "the DSN ";
+        if (message.compare(0, the_dsn.size(), the_dsn) == 0) message.replace(0, the_dsn.size(), "--pg-dsn ");
+        throw UsageError(message);
     }
 }
 

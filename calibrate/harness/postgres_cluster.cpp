@@ -34,7 +34,7 @@ ExistingDatabase parse_pg_dsn(const std::string& dsn) {
         while (at < dsn.size() && std::isspace(static_cast<unsigned char>(dsn[at]))) ++at;
     };
     auto fail = [&](const std::string& why) -> void {
-        throw std::invalid_argument("--pg-dsn \"" + dsn + "\": " + why);
+        throw std::invalid_argument("the DSN \"" + dsn + "\": " + why);
     };
     bool any = false;
     for (skip_spaces(); at < dsn.size(); skip_spaces()) {
