@@ -3,6 +3,8 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "model/sample_statistics.hpp"
+
 namespace workersim {
 
 double student_t_975(int degrees_of_freedom) {
@@ -30,13 +32,9 @@ Estimate estimate_of(const std::vector<double>& values) {
     Estimate e;
     const auto n = values.size();
     if (n == 0) return e;
-    // Two passes: the replications are few, and this avoids cancellation in the variance.
-    for (double v : values) e.mean += v;
-    e.mean /= static_cast<double>(n);
+    e.mean = mean(values);
     if (n == 1) return e;
-    double squares = 0;
-    for (double v : values) squares += (v - e.mean) * (v - e.mean);
-    e.sd = std::sqrt(squares / static_cast<double>(n - 1));
+    e.sd = sample_sd(values, e.mean);
     e.ci95_half_width = student_t_975(static_cast<int>(n - 1)) * e.sd / std::sqrt(static_cast<double>(n));
     return e;
 }

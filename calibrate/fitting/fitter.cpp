@@ -9,7 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "model/median.hpp"
+#include "model/sample_statistics.hpp"
 
 namespace workersim {
 
@@ -63,10 +63,9 @@ MeanFit mean_of(const std::vector<double>& values) {
     MeanFit out;
     const double n = static_cast<double>(values.size());
     if (values.empty()) return out;
-    out.mean = std::accumulate(values.begin(), values.end(), 0.0) / n;
-    double ss = 0;
-    for (double v : values) ss += (v - out.mean) * (v - out.mean);
-    const double sd = values.size() > 1 ? std::sqrt(ss / (n - 1)) : 0.0;
+    out.mean = mean(values);
+    const double ss = squared_deviations(values, out.mean);
+    const double sd = sample_sd(values, out.mean);
     out.quality = {sd / std::sqrt(n), std::sqrt(ss / n), static_cast<int>(values.size())};
     return out;
 }

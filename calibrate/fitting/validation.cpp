@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "analysis/replications.hpp"
-#include "model/median.hpp"
+#include "model/sample_statistics.hpp"
 #include "model/what_if.hpp"
 #include "sim/simulator.hpp"
 

@@ -10,7 +10,7 @@
 #include "calibrate/harness/child_process.hpp"
 #include "calibrate/harness/cpu_affinity.hpp"
 #include "calibrate/harness/gunicorn_server.hpp"
-#include "model/median.hpp"
+#include "model/sample_statistics.hpp"
 #include "calibrate/harness/speed_probe.hpp"
 #include "calibrate/harness/temp_directory.hpp"
 #include "calibrate/harness/text_file.hpp"
@@ -21,10 +21,6 @@ namespace workersim {
 namespace {
 
 using namespace std::chrono_literals;
-
-double mean(const std::vector<double>& values) {
-    return std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
-}
 
 // Cores' worth of work with k = 1..n cores looping at once: each busy core does (its speed
 // alone / its speed now) of a core. The host's speed drifts by ±10% minute to minute, so each

@@ -8,7 +8,7 @@
 #include <stdexcept>
 
 #include "calibrate/harness/child_process.hpp"
-#include "model/median.hpp"
+#include "model/sample_statistics.hpp"
 #include "calibrate/harness/temp_directory.hpp"
 #include "calibrate/harness/text_file.hpp"
 
