@@ -6,6 +6,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "model/profile.hpp"
+
 namespace workersim {
 
 namespace {
@@ -47,12 +49,26 @@ RunConfig base(const Point& p, double unit_s) {
     return c;
 }
 
-double demand_cpu_s(const RunConfig& c) {
-    return kRequestCpuS + (c.io_pct > 0 ? kDbCpuS : 0) + c.cpu_pct / 100 * c.unit_s * kLoopCpuS;
+// The nominal costs as a profile, so the plan sizes its runs by the model's own request cost
+// (reference_request). Planning needs only the connection's CPU in all: it is all the client's.
+Profile nominal_profile() {
+    Profile p;
+    p.loop_cpu_s = kLoopCpuS;
+    p.request_cpu_s = kRequestCpuS;
+    p.db_client_cpu_s = kDbCpuS;
+    p.db_connect_s = kDbConnectS;
+    return p;
 }
 
+ReferenceRequest nominal_request(const RunConfig& c) {
+    return reference_request(nominal_profile(), c.io_pct / 100, c.cpu_pct / 100, c.unit_s, c.cores);
+}
+
+double demand_cpu_s(const RunConfig& c) { return nominal_request(c).cpu_s(); }
+
 double demand_wall_s(const RunConfig& c) {
-    return demand_cpu_s(c) + (c.io_pct > 0 ? kDbConnectS + c.io_pct / 100 * c.unit_s : 0);
+    const ReferenceRequest r = nominal_request(c);
+    return r.cpu_s() + r.io_s;
 }
 
 double nominal_capacity(int cores) { return cores == 1 ? 1.0 : kTwoCoreCapacity * cores / 2; }
