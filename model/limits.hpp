@@ -30,6 +30,13 @@ inline constexpr IntegerRange kClientsRange{1, 1'000'000};
 // Requests in one run: 10^12 simulated requests is days of one core.
 inline constexpr IntegerRange kRequestsRange{1, 1'000'000'000'000};
 
+// gthread's pool threads per process (--threads): each is an OS thread with its own stack
+// (8 MiB of address space by default); 10,000 in one process is past any real deployment.
+inline constexpr IntegerRange kThreadsRange{1, 10'000};
+// gthread's --worker-connections: each is a file descriptor; RLIMIT_NOFILE's hard ceiling,
+// fs.nr_open, defaults to 2^20.
+inline constexpr IntegerRange kWorkerConnectionsRange{1, 1'048'576};
+
 // hey's own defaults (-n 200 -c 50), which predict assumes when the load is not given.
 inline constexpr std::int64_t kDefaultRequests = 200;
 inline constexpr int kDefaultClients = 50;

@@ -47,6 +47,9 @@ struct Result {
     bool unstable = false;              // open load beyond capacity
     bool stalled = false;               // no client heard anything for a simulated day: stopped
     double capacity_rps = 0;            // the pool's throughput bound, for the unstable flag
+    // gthread: responses each worker process wrote, over all its incarnations (keep-alive
+    // binds clients to the process that accepted them). Empty for sync.
+    std::vector<std::int64_t> served_by_worker;
 };
 
 }  // namespace workersim

@@ -6,7 +6,7 @@ nlohmann::json to_json(const Result& r) {
     nlohmann::json histogram = nlohmann::json::array();
     for (const HistogramBucket& b : r.histogram) histogram.push_back({{"upper_s", b.upper_s}, {"count", b.count}});
     const LatencySummary& l = r.latency;
-    return {
+    nlohmann::json j = {
         {"completed", r.completed},
         {"errors",
          {{"worker_timeout", r.errors.worker_timeout},
@@ -39,6 +39,9 @@ nlohmann::json to_json(const Result& r) {
         {"capacity_rps", r.capacity_rps},
         {"events", r.events},
     };
+    // gthread runs only: a sync run's JSON stays as it was.
+    if (!r.served_by_worker.empty()) j["served_by_worker"] = r.served_by_worker;
+    return j;
 }
 
 }  // namespace workersim

@@ -37,6 +37,11 @@ MemoryEstimate MemoryModel::estimate(int workers) const {
     return m;
 }
 
+WorkerClass effective_worker_class(const ServerConfig& server) {
+    if (server.worker_class == WorkerClass::sync && server.threads > 1) return WorkerClass::gthread;
+    return server.worker_class;
+}
+
 double Scenario::cpu_demand_s() const {
     double total = 0;
     for (const Phase& p : request)
@@ -96,7 +101,22 @@ void validate(const Scenario& s) {
     require(std::isfinite(s.load.syn_initial_timeout_s) && s.load.syn_initial_timeout_s > 0, "syn_initial_timeout_s",
             s.load.syn_initial_timeout_s, "> 0 s");
     require(!s.request.empty(), "request phases", 0, "at least one phase");
-    for (const Phase& p : s.request) validate(p.duration, "phase duration");
+    for (const Phase& p : s.request) {
+        validate(p.duration, "phase duration");
+        require(p.gil_free_share >= 0 && p.gil_free_share <= 1, "gil_free_share", p.gil_free_share,
+                "a share in [0, 1]");
+    }
+    require(kThreadsRange, "threads", s.server.threads);
+    require(kWorkerConnectionsRange, "worker_connections", s.server.worker_connections);
+    require(std::isfinite(s.server.keepalive_s) && s.server.keepalive_s >= 0, "keepalive", s.server.keepalive_s,
+            "seconds >= 0 (0 closes every connection)");
+    require(std::isfinite(s.server.main_loop_pass_s) && s.server.main_loop_pass_s >= 0, "main_loop_pass_s",
+            s.server.main_loop_pass_s, ">= 0 s");
+    require(std::isfinite(s.server.main_wake_s) && s.server.main_wake_s >= 0, "main_wake_s", s.server.main_wake_s,
+            ">= 0 s");
+    // sys.setswitchinterval() refuses values <= 0 (Python/sysmodule.c).
+    require(std::isfinite(s.server.gil_switch_interval_s) && s.server.gil_switch_interval_s > 0,
+            "gil_switch_interval_s", s.server.gil_switch_interval_s, "> 0 s");
     if (s.load.kind == LoadKind::closed) {
         require(kClientsRange, "clients", s.load.clients);
         require(s.load.requests >= s.load.clients, "requests", s.load.requests,

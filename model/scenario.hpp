@@ -24,6 +24,11 @@ struct Phase {
     PhaseKind kind = PhaseKind::cpu;
     PhaseOwner owner = PhaseOwner::worker;
     Distribution duration;
+    // The share of a worker's CPU phase spent in C code that releases the GIL
+    // (Py_BEGIN_ALLOW_THREADS: numpy, hashlib on large buffers, zlib): under gthread that part
+    // runs beside the process's other threads; the rest is Python and holds the GIL. 0..1;
+    // ignored for IO phases and the database's CPU (which never hold the worker's GIL).
+    double gil_free_share = 0.0;
 };
 
 // How the cores are shared: one processor-sharing queue for all (the textbook multi-server,
@@ -40,7 +45,12 @@ struct Host {
     double capacity(int busy_cores) const;  // busy_cores in 0..cores
 };
 
+// Gunicorn's -k: sync serves one request per process (gunicorn/workers/sync.py); gthread
+// runs a main thread and --threads pool threads per process (gunicorn/workers/gthread.py).
+enum class WorkerClass { sync, gthread };
+
 struct ServerConfig {
+    WorkerClass worker_class = WorkerClass::sync;  // as asked for; see effective_worker_class
     int workers = 1;
     int backlog = 2048;                 // listen(2) backlog; the queue holds backlog + 1
     double timeout_s = 30.0;            // Gunicorn --timeout; 0 disables the check
@@ -49,7 +59,30 @@ struct ServerConfig {
     double boot_s = 0.0;                // fork to first accept() of a (re)spawned worker
     double master_tick_s = 1.0;         // the arbiter's select() timeout
     double kill_s = 0.0;                // SIGABRT to reaped; the SIGKILL path is ~1 s
+
+    // gthread (gunicorn/workers/gthread.py; defaults from gunicorn/config.py).
+    int threads = 1;                    // --threads: pool threads per process (config.py:688-695)
+    int worker_connections = 1000;      // connections a process holds at once (config.py:716-723)
+    double keepalive_s = 2.0;           // --keepalive: idle kept connection's life; 0 closes each (config.py:809-816)
+    // The main thread's loop pass (select, accept or reuse_connection, submit, notify,
+    // murder_keepalived): Python holding the GIL. To calibrate; 50 us is a few hundred bytecodes.
+    double main_loop_pass_s = 50e-6;
+    // Mean delay from a connection becoming ready to a main thread blocked in epoll_wait
+    // running again, drawn exponential: the thundering herd's accept race is decided by it
+    // (every process wakes; the first to accept() wins). 1 ms: on cores busy with the load
+    // generator and the other workers a woken thread waits for CFS's wake-up granularity
+    // (sched_wakeup_granularity_ns, 1 ms x (1 + log2 cores)) rather than the ~50 us of an idle
+    // host. To calibrate: it sets how unevenly keep-alive connections spread over processes.
+    double main_wake_s = 1e-3;
+    // The workers' interpreter: sys.getswitchinterval(), CPython's DEFAULT_INTERVAL 5000 us
+    // (Python/ceval_gil.h). Here, not in Host: it belongs to the Python the workers run, which
+    // the app may change (sys.setswitchinterval), not to the machine.
+    double gil_switch_interval_s = 0.005;
 };
+
+// The worker class Gunicorn runs: `-k sync --threads N` with N > 1 runs gthread
+// (gunicorn/config.py:117-119, Config.worker_class). The one home of that rule.
+WorkerClass effective_worker_class(const ServerConfig& server);
 
 enum class LoadKind { closed, open };
 
@@ -75,6 +108,11 @@ struct Load {
     // syn_retries retries (tcp_syn_retries = 6, about 127 s in all).
     int syn_retries = 6;
     double syn_initial_timeout_s = 1.0;
+    // HTTP keep-alive: hey reuses each client's connection (Go's Transport default; false is
+    // `hey -disable-keepalive`, which sends Connection: close). Only gthread honours it: sync
+    // workers close every connection (gunicorn/workers/sync.py). The open loop opens a new
+    // connection per arrival whatever this says.
+    bool keep_alive = true;
 };
 
 // PSS splits each shared page among the processes that map it, so with N workers every

@@ -1,17 +1,19 @@
 #include "sim/clients.hpp"
 
 #include "sim/listen_socket.hpp"
+#include "sim/worker_pool.hpp"
 
 namespace workersim {
 
-Clients::Clients(const Load& load, Rng arrivals_rng, RequestSlots& requests, EventQueue& events, Cores& cores,
-                 Statistics& statistics)
+Clients::Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, RequestSlots& requests,
+                 EventQueue& events, Cores& cores, Statistics& statistics)
     : load_(load),
       arrivals_rng_(arrivals_rng),
       requests_(requests),
       events_(events),
       cores_(cores),
-      statistics_(statistics) {
+      statistics_(statistics),
+      reuses_connections_(reuses_connections) {
     if (load_.kind == LoadKind::closed) {
         const std::int64_t per_client = hey_requests_per_client(load_.requests, load_.clients);
         remaining_.assign(static_cast<std::size_t>(load_.clients), per_client);
@@ -63,11 +65,18 @@ void Clients::start_request(std::uint32_t client, double now_s) {
         r.stage = Stage::loadgen_cpu;
         cores_.add(now_s, slot, load_.loadgen_cpu_s);
     } else {
-        socket_->connect(slot, now_s);
+        connect(slot, now_s);
     }
 }
 
-void Clients::sent(std::uint32_t slot, double now_s) { socket_->connect(slot, now_s); }
+void Clients::sent(std::uint32_t slot, double now_s) { connect(slot, now_s); }
+
+// A request on a kept connection skips connect(): it goes straight to the process holding
+// the connection.
+void Clients::connect(std::uint32_t slot, double now_s) {
+    if (reuses_connections_ && pool_->send_on_kept_connection(slot, now_s)) return;
+    socket_->connect(slot, now_s);
+}
 
 void Clients::resolve(Request& request, double now_s) {
     request.client_gone = true;

@@ -18,12 +18,18 @@
 namespace workersim {
 
 class ListenSocket;
+class WorkerPool;
 
 class Clients {
 public:
-    Clients(const Load& load, Rng arrivals_rng, RequestSlots& requests, EventQueue& events, Cores& cores,
-            Statistics& statistics);
-    void connect_to(ListenSocket& socket) { socket_ = &socket; }
+    // reuses_connections: a client's next request goes on the connection its last response
+    // left open, if the worker pool kept it (hey's keep-alive against gthread workers).
+    Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, RequestSlots& requests, EventQueue& events,
+            Cores& cores, Statistics& statistics);
+    void connect_to(ListenSocket& socket, WorkerPool& pool) {
+        socket_ = &socket;
+        pool_ = &pool;
+    }
 
     // At t = 0: every closed-loop client sends; the open loop's first arrival is scheduled.
     void start();
@@ -51,6 +57,7 @@ private:
     void send(std::uint32_t client, double now_s);
     void start_request(std::uint32_t client, double now_s);
     void schedule_arrival(double at_s);
+    void connect(std::uint32_t slot, double now_s);
 
     const Load& load_;
     Rng arrivals_rng_;
@@ -58,7 +65,9 @@ private:
     EventQueue& events_;
     Cores& cores_;
     Statistics& statistics_;
+    const bool reuses_connections_;
     ListenSocket* socket_ = nullptr;
+    WorkerPool* pool_ = nullptr;
 
     std::vector<std::int64_t> remaining_;  // closed loop: requests each client has yet to send
     std::int64_t total_ = 0, resolved_ = 0, arrived_ = 0;

@@ -22,6 +22,9 @@ public:
     void remove(double now_s, std::uint32_t job) {
         std::visit([&](auto& e) { e.remove(now_s, job); }, engine_);
     }
+    double remove_remaining(double now_s, std::uint32_t job) {
+        return std::visit([&](auto& e) { return e.remove_remaining(now_s, job); }, engine_);
+    }
     bool contains(std::uint32_t job) const {
         return std::visit([&](const auto& e) { return e.contains(job); }, engine_);
     }

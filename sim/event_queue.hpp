@@ -18,6 +18,12 @@ enum class EventKind : std::uint8_t {
     master_wakeup,   // the arbiter's loop: murder_workers(), manage_workers()
     worker_booted,   // a spawned worker makes its first accept()
     worker_exit,     // a worker process ends (recycled, or killed) and is reaped
+    // gthread's threads (sim/gthread_workers.hpp); the worker reference's generation is the
+    // process's token for that kind of event.
+    main_wake,       // a main thread woken from epoll_wait runs and asks for the GIL
+    main_pass,       // a main thread's loop pass, holding the GIL, ends
+    epoll_timeout,   // a main thread's select(1.0) times out
+    gil_timeout,     // a GIL waiter's switch interval ran out
 };
 
 // What an event is about, with the generation it was scheduled under: an event whose request
@@ -36,7 +42,8 @@ constexpr bool is_request_event(EventKind kind) {
     return kind == EventKind::syn_retry || kind == EventKind::io_done || kind == EventKind::client_timeout;
 }
 constexpr bool is_worker_event(EventKind kind) {
-    return kind == EventKind::worker_booted || kind == EventKind::worker_exit;
+    return kind == EventKind::worker_booted || kind == EventKind::worker_exit || kind == EventKind::main_wake ||
+           kind == EventKind::main_pass || kind == EventKind::epoll_timeout || kind == EventKind::gil_timeout;
 }
 
 class Event {

@@ -49,6 +49,16 @@ void ProcessorSharing::remove(double now_s, std::uint32_t job) {
     refresh_next_completion();
 }
 
+double ProcessorSharing::remove_remaining(double now_s, std::uint32_t job) {
+    advance(now_s);
+    assert(contains(job));
+    double left_s = 0;
+    for (const Entry& e : heap_)
+        if (e.job == job && e.token == token_[job]) left_s = std::max(0.0, e.finish_v - virtual_s_);
+    remove(now_s, job);
+    return left_s;
+}
+
 std::uint32_t ProcessorSharing::pop_completed() {
     assert(runnable_ > 0 && !heap_.empty());
     const Entry done = heap_.front();

@@ -24,6 +24,9 @@ public:
     void add(double now_s, std::uint32_t job, double work_s);
     // Takes a job away before it finishes (its worker was killed).
     void remove(double now_s, std::uint32_t job);
+    // Takes a job away and returns the work it had left (a thread preempted off the GIL).
+    // O(runnable jobs): off the hot path.
+    double remove_remaining(double now_s, std::uint32_t job);
     bool contains(std::uint32_t job) const { return job < token_.size() && token_[job] != 0; }
 
     // When the next job finishes, +infinity if none is runnable.

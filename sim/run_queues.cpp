@@ -63,6 +63,18 @@ void RunQueues::remove(double now_s, std::uint32_t job) {
     refresh_next_completion();
 }
 
+double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
+    advance(now_s);
+    assert(contains(job));
+    double left_s = 0;
+    for (const Job& j : queues_[static_cast<std::size_t>(core_of_[job])])
+        if (j.id == job) left_s = std::max(0.0, j.remaining_s);
+    erase(job);
+    balance();
+    refresh_next_completion();
+    return left_s;
+}
+
 std::uint32_t RunQueues::pop_completed() {
     assert(runnable_ > 0);
     const std::uint32_t done = next_job_;

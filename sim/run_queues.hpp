@@ -25,6 +25,7 @@ public:
 
     void add(double now_s, std::uint32_t job, double work_s);
     void remove(double now_s, std::uint32_t job);
+    double remove_remaining(double now_s, std::uint32_t job);  // returns the work it had left
     bool contains(std::uint32_t job) const { return job < core_of_.size() && core_of_[job] >= 0; }
 
     double next_completion_s() const { return next_completion_s_; }

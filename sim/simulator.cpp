@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <type_traits>
 
 #include "model/bounds.hpp"
 #include "sim/arbiter.hpp"
@@ -26,7 +27,21 @@ constexpr double kStallLimitS = 86400.0;
 
 // Random streams of the run's seed, one per mechanism, so that a change in one mechanism's
 // draws leaves the others' alone.
-enum Stream : std::uint64_t { arrivals = 1, service = 2, master = 3 };
+enum Stream : std::uint64_t { arrivals = 1, service = 2, master = 3, main_thread_wakeups = 4 };
+
+bool is_gthread(const Scenario& scenario) {
+    return effective_worker_class(scenario.server) == WorkerClass::gthread;
+}
+
+// The worker class the scenario runs (returned as a prvalue: built in place).
+WorkerPool make_pool(const Scenario& scenario, std::uint64_t seed, RequestSlots& requests, EventQueue& events,
+                     Cores& cores, Statistics& statistics) {
+    if (is_gthread(scenario))
+        return WorkerPool(std::in_place_type<GthreadWorkers>, scenario, Rng(seed, service),
+                          Rng(seed, main_thread_wakeups), requests, events, cores, statistics);
+    return WorkerPool(std::in_place_type<SyncWorkers>, scenario, Rng(seed, service), requests, events, cores,
+                      statistics);
+}
 
 class Engine {
 public:
@@ -35,12 +50,12 @@ public:
           cores_(scenario.host),
           requests_(options.max_in_flight),
           statistics_(options),
-          clients_(scenario.load, Rng(options.seed, arrivals), requests_, events_, cores_, statistics_),
+          clients_(scenario.load, is_gthread(scenario) && GthreadWorkers::keeps_connections_alive(scenario),
+                   Rng(options.seed, arrivals), requests_, events_, cores_, statistics_),
           socket_(scenario, requests_, events_, statistics_),
-          pool_(std::in_place_type<SyncWorkers>, scenario, Rng(options.seed, service), requests_, events_, cores_,
-                statistics_),
+          pool_(make_pool(scenario, options.seed, requests_, events_, cores_, statistics_)),
           arbiter_(scenario.server, Rng(options.seed, master), events_, pool_) {
-        clients_.connect_to(socket_);
+        clients_.connect_to(socket_, pool_);
         socket_.connect_to(clients_, pool_);
         pool_.visit([&](auto& workers) { workers.connect_to(socket_, clients_, arbiter_); });
     }
@@ -116,14 +131,26 @@ private:
             case EventKind::worker_exit:
                 pool_.exited(e.worker(), now_s);
                 break;
+            case EventKind::main_wake:
+            case EventKind::main_pass:
+            case EventKind::epoll_timeout:
+            case EventKind::gil_timeout:
+                pool_.thread_event(e.kind, e.worker(), now_s);
+                break;
         }
     }
 
     Simulation finish() {
         const double start_s = std::max(0.0, clients_.first_send_s());
         const int n = scenario_.server.workers;
-        Simulation out = statistics_.finish(start_s, clients_.last_resolution_s(), n);
+        // Utilisation is of what can hold a request: processes under sync, pool threads under gthread.
+        const int holders = is_gthread(scenario_) ? n * scenario_.server.threads : n;
+        Simulation out = statistics_.finish(start_s, clients_.last_resolution_s(), holders);
         Result& r = out.result;
+        pool_.visit([&](const auto& workers) {
+            if constexpr (std::is_same_v<std::decay_t<decltype(workers)>, GthreadWorkers>)
+                r.served_by_worker = workers.served_by_worker();
+        });
         const double span_s = statistics_.clock_s() - start_s;
         if (span_s > 0)
             r.core_utilisation = cores_.occupied_core_s(statistics_.clock_s()) / (scenario_.host.cores * span_s);

@@ -38,6 +38,10 @@ public:
     void phase_done(std::uint32_t slot, double now_s);
     void booted(WorkerRef worker, double now_s);
     void exited(WorkerRef worker, double now_s);
+    // Sync workers have no threads of their own to time, and close every connection
+    // (sync.py handle_request: Connection: close), so no request arrives on a kept one.
+    void thread_event(EventKind, WorkerRef, double) {}
+    bool send_on_kept_connection(std::uint32_t, double) { return false; }
 
     std::uint32_t size() const { return static_cast<std::uint32_t>(workers_.size()); }
     bool may_time_out(std::uint32_t w) const;

@@ -7,13 +7,18 @@
 //   size(); may_time_out, heartbeat_s, aborted, abort (SIGABRT), kill (SIGKILL), dead, spawn,
 //   set_request_limit(w)    what the master's loop reads and does, per worker process
 //   busy(), live()          workers holding a request; booted and not ended
-// Sync workers (sim/sync_workers.hpp) are the one class today. The variant dispatches without
-// a virtual call on the hot path, as Cores does for the two CPU schedulers.
+//   thread_event(kind, ref) a worker class's own timers (gthread's main loop and GIL)
+//   send_on_kept_connection(slot)  a client's next request on the connection its last one
+//                           kept open (false: none is; the client connects anew)
+// Sync workers (sim/sync_workers.hpp) and gthread workers (sim/gthread_workers.hpp) implement
+// it. The variant dispatches without a virtual call on the hot path, as Cores does for the two
+// CPU schedulers.
 
 #include <cstdint>
 #include <utility>
 #include <variant>
 
+#include "sim/gthread_workers.hpp"
 #include "sim/sync_workers.hpp"
 
 namespace workersim {
@@ -45,6 +50,12 @@ public:
     void exited(WorkerRef worker, double now_s) {
         visit([&](auto& p) { p.exited(worker, now_s); });
     }
+    void thread_event(EventKind kind, WorkerRef ref, double now_s) {
+        visit([&](auto& p) { p.thread_event(kind, ref, now_s); });
+    }
+    bool send_on_kept_connection(std::uint32_t slot, double now_s) {
+        return visit([&](auto& p) { return p.send_on_kept_connection(slot, now_s); });
+    }
 
     std::uint32_t size() const { return visit([](const auto& p) { return p.size(); }); }
     bool may_time_out(std::uint32_t w) const { return visit([&](const auto& p) { return p.may_time_out(w); }); }
@@ -68,7 +79,7 @@ public:
     std::int64_t live() const { return visit([](const auto& p) { return p.live(); }); }
 
 private:
-    std::variant<SyncWorkers> workers_;
+    std::variant<SyncWorkers, GthreadWorkers> workers_;
 };
 
 }  // namespace workersim
