@@ -87,6 +87,7 @@ public:
     void set_request_limit(std::uint32_t w, std::int64_t request_limit) { processes_[w].limit = request_limit; }
 
     std::int64_t busy() const { return busy_; }  // pool threads holding a request
+    const std::int64_t& busy_count() const { return busy_; }
     std::int64_t live() const;
     // Responses written by each worker process, over all its incarnations.
     const std::vector<std::int64_t>& served_by_worker() const { return served_by_worker_; }

@@ -54,6 +54,7 @@ public:
     void set_request_limit(std::uint32_t w, std::int64_t request_limit) { workers_[w].limit = request_limit; }
 
     std::int64_t busy() const { return busy_; }
+    const std::int64_t& busy_count() const { return busy_; }
     std::int64_t live() const;
 
 private:
