@@ -14,8 +14,14 @@
 
 #include "model/result_json.hpp"
 #include "sim/simulator.hpp"
+#include "tests/sim/replication_estimate.hpp"
 
 using namespace workersim;
+using workersim::testing::Estimate;
+using workersim::testing::estimate_of;
+using workersim::testing::kFalseAlarmRate;
+using workersim::testing::student_t_quantile;
+using workersim::testing::student_t_two_sided_tail;
 
 namespace {
 
@@ -52,50 +58,6 @@ double erlang_c_response_s(int c, double lambda, double service_s) {
     const double last = term * a / c / (1 - rho);  // a^c / c! / (1 - rho)
     const double p_wait = last / (sum + last);
     return service_s + p_wait * service_s / (c * (1 - rho));
-}
-
-// P(|T| > x) for Student's t with `degrees_of_freedom`: 1 - 2 * (the density integrated from 0
-// to x), by Simpson's rule on panels of at most 1e-3 (the density is smooth and at most 0.4,
-// so the rule's error is below 1e-14).
-double student_t_two_sided_tail(double x, int degrees_of_freedom) {
-    const double v = degrees_of_freedom;
-    const double log_norm = std::lgamma((v + 1) / 2) - std::lgamma(v / 2) - 0.5 * std::log(v * std::acos(-1.0));
-    const auto density = [&](double t) { return std::exp(log_norm - (v + 1) / 2 * std::log1p(t * t / v)); };
-    const int panels = 2 * static_cast<int>(std::ceil(x / 2e-3));
-    const double h = x / panels;
-    double sum = density(0) + density(x);
-    for (int i = 1; i < panels; ++i) sum += (i % 2 ? 4 : 2) * density(i * h);
-    return 1 - 2 * sum * h / 3;
-}
-
-// The x with P(|T| > x) = false_alarm_rate, by bisection (the tail falls monotonically).
-double student_t_quantile(double false_alarm_rate, int degrees_of_freedom) {
-    double lo = 0, hi = 1e3;
-    while (hi - lo > 1e-9 * hi) {
-        const double mid = (lo + hi) / 2;
-        (student_t_two_sided_tail(mid, degrees_of_freedom) > false_alarm_rate ? lo : hi) = mid;
-    }
-    return (lo + hi) / 2;
-}
-
-constexpr double kFalseAlarmRate = 1.0 / 16000;
-
-struct Estimate {
-    double mean, standard_error;
-    int degrees_of_freedom;
-
-    // The half-width that a correct simulator exceeds once in 16,000 runs.
-    double tolerance() const { return student_t_quantile(kFalseAlarmRate, degrees_of_freedom) * standard_error; }
-};
-
-Estimate estimate_of(const std::vector<double>& values) {
-    const auto n = static_cast<double>(values.size());
-    double mean = 0;
-    for (double v : values) mean += v;
-    mean /= n;
-    double ss = 0;
-    for (double v : values) ss += (v - mean) * (v - mean);
-    return {mean, std::sqrt(ss / (n - 1) / n), static_cast<int>(values.size()) - 1};
 }
 
 template <class Metric>
