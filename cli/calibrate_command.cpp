@@ -53,13 +53,14 @@ void draw_progress(const SessionProgress& p) {
 
 void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     out << "workersim calibrate: profile '" << p.name << "' fitted from " << runs << " runs\n";
-    auto row = [&](const std::string& name, double value, double scale, const char* unit) {
+    // rms_scale: the residual's own unit where it is not the value's (a grid search's objective).
+    auto row = [&](const std::string& name, double value, double scale, const char* unit, double rms_scale = 0) {
         out << "  " << std::left << std::setw(28) << name << std::right << std::setw(12) << std::setprecision(4)
             << value * scale << " " << unit;
         const auto q = p.fit.find(name);
         if (q != p.fit.end())
             out << "  ± " << std::setprecision(2) << q->second.std_error * scale << "  (rms "
-                << q->second.rms_residual * scale << ", " << q->second.points << " points)";
+                << q->second.rms_residual * (rms_scale > 0 ? rms_scale : scale) << ", " << q->second.points << " points)";
         out << "\n";
     };
     row("loop_cpu_s", p.loop_cpu_s, 1e3, "ms");
@@ -78,6 +79,12 @@ void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     row("memory.master_private_kib", p.memory.master_private_kib, 1, "KiB");
     row("memory.worker_private_kib", p.memory.worker_private_kib, 1, "KiB");
     row("memory.shared_kib", p.memory.shared_kib, 1, "KiB");
+    if (!p.fit.count("memory.thread_kib") && !p.gthread_main_wake_s) return;  // no gthread runs
+    row("memory.gthread_worker_kib", p.memory.gthread_worker_kib, 1, "KiB");
+    row("memory.thread_kib", p.memory.thread_kib, 1, "KiB");
+    row("gthread_connection_cpu_s", p.gthread_connection_cpu_s, 1e3, "ms");
+    // Its rms: of the log throughput ratio and the busiest process's share (gthread_fit.hpp).
+    if (p.gthread_main_wake_s) row("gthread_main_wake_s", *p.gthread_main_wake_s, 1e3, "ms", 1);
 }
 
 po::options_description calibrate_options() {
@@ -85,7 +92,7 @@ po::options_description calibrate_options() {
         "workersim calibrate: measure the reference app under Gunicorn on this host and fit a profile\n"
         "\nGeneral");
     general.add_options()("help,h", "this help")
-        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid, about 25 minutes) or failure (requests longer than --timeout, not fitted); default quick")
+        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid and gthread's, about 40 minutes) or failure (requests longer than --timeout, not fitted); default quick")
         ("quick", "the same as --plan quick")
         ("runs", po::value<std::string>(), "the runs file (JSON lines), appended run by run and resumed from (default runs.jsonl)")
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")

@@ -88,6 +88,8 @@ report::SimulatedPrediction simulated_prediction(const po::variables_map& vm, co
     report::SimulatedPrediction p;
     p.workers = what_if.workers;
     p.cores = scenario.host.cores;
+    p.worker_class = effective_worker_class(scenario.server);
+    p.threads = scenario.server.threads;
     p.profile = profile;
     p.embedded_profile = !vm.count("calibration");
     p.replicated = replicate(scenario, replication);

@@ -28,15 +28,15 @@ po::options_description replication_options() {
          "figures; off for a closed -n/-c load and a single run, which are compared with one "
          "load-generator run, start-up included. `--steady-state` alone means on. An open load at or "
          "beyond capacity has no steady state: nothing is removed")
-        ("threads", po::value<std::string>(),
+        ("jobs", po::value<std::string>(),
          "threads running replications, 1..1024 (default: the machine's cores); the output does not "
          "depend on it");
     return o;
 }
 
 int threads_from(const po::variables_map& vm) {
-    if (!vm.count("threads")) return hardware_threads();
-    return static_cast<int>(parse_integer("--threads", vm["threads"].as<std::string>(), 1, 1024));
+    if (!vm.count("jobs")) return hardware_threads();
+    return static_cast<int>(parse_integer("--jobs", vm["jobs"].as<std::string>(), 1, 1024));
 }
 
 ReplicationOptions replication_options_from(const po::variables_map& vm, std::uint64_t seed, LoadKind load) {

@@ -1,5 +1,5 @@
 #pragma once
-// The flags of replicated predictions: --replications, --precision, --threads,
+// The flags of replicated predictions: --replications, --precision, --jobs,
 // --steady-state.
 
 #include <boost/program_options.hpp>
@@ -16,7 +16,7 @@ namespace po = boost::program_options;
 constexpr int kPrecisionReplicationCap = 200;
 
 po::options_description replication_options();
-// --threads (predict's replications, sweep's points): 1..1024, default the machine's threads.
+// --jobs (predict's replications, sweep's points): 1..1024, default the machine's threads.
 int threads_from(const po::variables_map& vm);
 // Throws UsageError naming the flag, the value and the accepted range.
 // `load` decides --steady-state auto.

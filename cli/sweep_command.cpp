@@ -78,7 +78,7 @@ po::options_description sweep_options() {
         ("help,h", "this help")
         ("csv", "write CSV instead of a table")
         ("json", "write JSON lines: one object per point (and method) with predict --json's keys")
-        ("threads", po::value<std::string>(), "parallel runs, 1..1024 (default: the cores here); the output does not depend on it");
+        ("jobs", po::value<std::string>(), "parallel runs, 1..1024 (default: the cores here); the output does not depend on it");
     po::options_description all;
     all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
     return all;

@@ -1,5 +1,6 @@
 // workersim validate: how well a calibration predicts measured runs, run by run and per metric.
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -47,6 +48,25 @@ std::string cell(const RunComparison& c, std::size_t m) {
     return out.str();
 }
 
+bool any_gthread(const Validation& v) {
+    return std::any_of(v.runs.begin(), v.runs.end(),
+                       [](const RunComparison& c) { return c.worker_class == WorkerClass::gthread; });
+}
+
+void print_summary(std::ostream& out, const std::string& title,
+                   const std::array<MetricSummary, kMetricCount>& metrics) {
+    out << "\n" << std::left << std::setw(30) << title + " " << std::right << "points   median    worst  (run)\n";
+    for (const MetricSummary& s : metrics) {
+        out << "  " << std::left << std::setw(28) << metric_name(s.metric) << std::right << std::setw(6) << s.points;
+        if (s.points == 0) {
+            out << "        -        -\n";
+            continue;
+        }
+        out << std::fixed << std::setprecision(1) << std::setw(8) << s.median_abs_pct_error << "%" << std::setw(8)
+            << s.worst_abs_pct_error << "%  (" << s.worst_run << ")\n";
+    }
+}
+
 void print_table(std::ostream& out, const Validation& v) {
     out << "measured/predicted and the error, per run (* held out of the fit; host: the run's CPU time factor)\n";
     std::size_t id_width = 4;
@@ -61,18 +81,14 @@ void print_table(std::ostream& out, const Validation& v) {
         host << std::fixed << std::setprecision(2) << c.cpu_time_factor;
         out << std::setw(7) << host.str();
         for (std::size_t m = 0; m < kMetricCount; ++m) out << std::setw(22) << cell(c, m);
+        if (c.measured_busiest_share)
+            out << std::fixed << std::setprecision(2) << "busiest process " << *c.measured_busiest_share << "/"
+                << c.predicted_busiest_share;
         out << "\n";
     }
-    out << std::right << "\nabsolute percentage error     points   median    worst  (run)\n";
-    for (const MetricSummary& s : v.metrics) {
-        out << "  " << std::left << std::setw(28) << metric_name(s.metric) << std::right << std::setw(6) << s.points;
-        if (s.points == 0) {
-            out << "        -        -\n";
-            continue;
-        }
-        out << std::fixed << std::setprecision(1) << std::setw(8) << s.median_abs_pct_error << "%" << std::setw(8)
-            << s.worst_abs_pct_error << "%  (" << s.worst_run << ")\n";
-    }
+    const bool gthread = any_gthread(v);
+    print_summary(out, gthread ? "sync runs, absolute percentage error" : "absolute percentage error", v.metrics);
+    if (gthread) print_summary(out, "gthread runs, absolute percentage error", v.gthread_metrics);
     if (v.knobs.empty()) return;
     out << "\nwhat-if knobs: throughput after / before, measured vs predicted (runs alike but for the knob)\n";
     for (const KnobComparison& k : v.knobs)
@@ -92,14 +108,20 @@ nlohmann::json as_json(const Validation& v) {
             entry["abs_pct_error"] = c.abs_pct_error[m] ? nlohmann::json(*c.abs_pct_error[m]) : nlohmann::json(nullptr);
             run[metric_name(static_cast<Metric>(m))] = entry;
         }
+        if (c.worker_class == WorkerClass::gthread) run["worker_class"] = "gthread";
+        if (c.measured_busiest_share)
+            run["busiest_share"] = {{"measured", *c.measured_busiest_share}, {"predicted", c.predicted_busiest_share}};
         runs.push_back(run);
     }
-    nlohmann::json metrics = nlohmann::json::object();
-    for (const MetricSummary& s : v.metrics)
-        metrics[metric_name(s.metric)] = {{"points", s.points},
-                                          {"median_abs_pct_error", s.median_abs_pct_error},
-                                          {"worst_abs_pct_error", s.worst_abs_pct_error},
-                                          {"worst_run", s.worst_run}};
+    auto summary_json = [](const std::array<MetricSummary, kMetricCount>& summaries) {
+        nlohmann::json metrics = nlohmann::json::object();
+        for (const MetricSummary& s : summaries)
+            metrics[metric_name(s.metric)] = {{"points", s.points},
+                                              {"median_abs_pct_error", s.median_abs_pct_error},
+                                              {"worst_abs_pct_error", s.worst_abs_pct_error},
+                                              {"worst_run", s.worst_run}};
+        return metrics;
+    };
     nlohmann::json knobs = nlohmann::json::array();
     for (const KnobComparison& k : v.knobs)
         knobs.push_back({{"knob", k.knob},
@@ -107,7 +129,10 @@ nlohmann::json as_json(const Validation& v) {
                          {"to", k.to_id},
                          {"measured_ratio", k.measured_ratio},
                          {"predicted_ratio", k.predicted_ratio}});
-    return {{"runs", runs}, {"metrics", metrics}, {"knobs", knobs}};
+    nlohmann::json out = {{"runs", runs}, {"metrics", summary_json(v.metrics)}, {"knobs", knobs}};
+    // Reports of sync runs keep their old form; "metrics" is the sync runs' summary.
+    if (any_gthread(v)) out["gthread_metrics"] = summary_json(v.gthread_metrics);
+    return out;
 }
 
 }  // namespace

@@ -32,9 +32,13 @@ void parse_distribution(const std::string& flag, const std::string& value, Distr
 
 po::options_description server_options() {
     po::options_description o("Server (Gunicorn)");
-    const std::string workers_help = "sync worker processes, " + kWorkersRange.text() + " (default 1)";
+    const std::string workers_help = "worker processes (Gunicorn -w), " + kWorkersRange.text() + " (default 1)";
     const std::string cores_help = "CPU cores of the host, " + kCoresRange.text() + " (default: the calibration's host)";
     const std::string backlog_help = "listen backlog, " + kBacklogRange.text() + " (default 2048)";
+    const std::string threads_help = "gthread: pool threads per worker process, " + kThreadsRange.text() + " (default 1)";
+    const std::string connections_help =
+        "gthread: connections a process holds at once (queued, served, kept alive), " + kWorkerConnectionsRange.text() +
+        " (default 1000)";
     o.add_options()
         ("workers", po::value<std::string>(), workers_help.c_str())
         ("cores", po::value<std::string>(), cores_help.c_str())
@@ -42,7 +46,11 @@ po::options_description server_options() {
         ("timeout", po::value<std::string>(), "Gunicorn --timeout: seconds a worker may stay silent before the master kills it; 0 disables (default 30)")
         ("backlog", po::value<std::string>(), backlog_help.c_str())
         ("max-requests", po::value<std::string>(), "recycle a worker after this many requests; 0 = never (default 0)")
-        ("max-requests-jitter", po::value<std::string>(), "add randint(0, J) to --max-requests per worker (default 0)");
+        ("max-requests-jitter", po::value<std::string>(), "add randint(0, J) to --max-requests per worker (default 0)")
+        ("worker-class,k", po::value<std::string>(), "Gunicorn -k: sync (one request per process) or gthread (--threads per process under one GIL); default sync, and sync with --threads > 1 runs gthread, as Gunicorn does")
+        ("threads", po::value<std::string>(), threads_help.c_str())
+        ("worker-connections", po::value<std::string>(), connections_help.c_str())
+        ("keepalive", po::value<std::string>(), "gthread: seconds an idle kept-alive connection stays open, 0 closes each; 0..3600 (default 2)");
     return o;
 }
 
@@ -56,7 +64,8 @@ po::options_description workload_options() {
         ("cpu-ms", po::value<std::string>(), "CPU per request in milliseconds of one core, instead of a mix")
         ("io-dist", po::value<std::string>(), "IO duration: det, exp or lognormal:CV (default: the calibration's measured spread)")
         ("cpu-dist", po::value<std::string>(), "CPU duration: det, exp or lognormal:CV (default det)")
-        ("io-slow", po::value<std::string>(), "a slow tail on the IO phase, P:DURATION, e.g. 1%:45s = 1% of calls take 45 s");
+        ("io-slow", po::value<std::string>(), "a slow tail on the IO phase, P:DURATION, e.g. 1%:45s = 1% of calls take 45 s")
+        ("gil-free-pct", po::value<std::string>(), "percent of the app's CPU in C code that releases the GIL (zlib, hashlib, numpy), 0..100 (default 0: pure Python); gthread's threads run that part in parallel");
     return o;
 }
 
@@ -67,7 +76,8 @@ po::options_description load_options() {
         ("requests", po::value<std::string>(), "requests in all, like hey -n (default 200); each client sends requests/clients, rounded down as hey does")
         ("rate", po::value<std::string>(), "open loop: Poisson arrivals per second, like httperf --rate with exponential spacing")
         ("loadgen", po::value<std::string>(), "separate|shared: whether the load generator's CPU competes for the host's cores (default separate)")
-        ("client-timeout", po::value<std::string>(), "hey -t: seconds a client waits for a response; 0 = forever (default 0)");
+        ("client-timeout", po::value<std::string>(), "hey -t: seconds a client waits for a response; 0 = forever (default 0)")
+        ("client-keepalive", po::value<std::string>(), "on|off: clients keep their connection open between requests, as hey does unless -disable-keepalive (default on); gthread keeps each with one process, sync closes every connection anyway");
     return o;
 }
 
@@ -105,8 +115,27 @@ std::uint64_t seed_from(const po::variables_map& vm) {
     return static_cast<std::uint64_t>(parse_integer("--seed", text(vm, "seed"), 0, INT64_MAX));
 }
 
-WhatIf what_if_from(const po::variables_map& vm) {
+WhatIf what_if_from(const po::variables_map& vm, bool any_worker_class) {
     WhatIf q;
+    if (vm.count("worker-class")) {
+        const std::string name = text(vm, "worker-class");
+        if (name == "any" && any_worker_class) {
+            // recommend searches both classes from this (sync) what-if
+        } else {
+            try {
+                q.server.worker_class = worker_class_from_name(name);
+            } catch (const std::invalid_argument&) {
+                throw UsageError("--worker-class " + name + ": expected sync or gthread" +
+                                 (any_worker_class ? " or any" : ""));
+            }
+        }
+    }
+    if (vm.count("threads"))
+        q.server.threads = static_cast<int>(parse_integer("--threads", text(vm, "threads"), kThreadsRange));
+    if (vm.count("worker-connections"))
+        q.server.worker_connections =
+            static_cast<int>(parse_integer("--worker-connections", text(vm, "worker-connections"), kWorkerConnectionsRange));
+    if (vm.count("keepalive")) q.server.keepalive_s = parse_seconds("--keepalive", text(vm, "keepalive"), 0, 3600);
     if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), kWorkersRange));
     if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), kCoresRange));
     if (vm.count("cpu-time-factor"))
@@ -132,6 +161,7 @@ WhatIf what_if_from(const po::variables_map& vm) {
         throw UsageError("--io-ms/--cpu-ms and --io-pct/--cpu-pct: give a mix or direct demands, not both");
     if (vm.count("io-dist")) parse_distribution("--io-dist", text(vm, "io-dist"), w.io_dist, w.io_cv);
     if (vm.count("cpu-dist")) parse_distribution("--cpu-dist", text(vm, "cpu-dist"), w.cpu_dist, w.cpu_cv);
+    if (vm.count("gil-free-pct")) w.gil_free_share = parse_number("--gil-free-pct", text(vm, "gil-free-pct"), 0, 100) / 100;
     if (vm.count("io-slow")) {
         const std::string spec = text(vm, "io-slow");
         const auto colon = spec.find(':');
@@ -163,6 +193,11 @@ WhatIf what_if_from(const po::variables_map& vm) {
     }
     if (vm.count("client-timeout"))
         load.client_timeout_s = parse_seconds("--client-timeout", text(vm, "client-timeout"), 0, 1e7);
+    if (vm.count("client-keepalive")) {
+        const std::string value = text(vm, "client-keepalive");
+        if (value != "on" && value != "off") throw UsageError("--client-keepalive " + value + ": expected on or off");
+        load.keep_alive = value == "on";
+    }
     if (vm.count("loadgen")) {
         const std::string where = text(vm, "loadgen");
         if (where != "separate" && where != "shared")

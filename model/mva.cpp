@@ -301,7 +301,7 @@ Result predict_mva(const Scenario& s) {
     r.latency.p999_s = q[4];
     r.latency.max_s = q[5];
     r.latency.min_s = std::min(bounds.min_response_s, q[0]);
-    r.memory = s.memory.estimate(s.server.workers);
+    r.memory = s.memory.estimate(s.server);
     r.capacity_rps = pool_capacity_rps(s);
     return r;
 }

@@ -33,12 +33,16 @@ FittedValue fitted_value(Profile& p, const std::string& name) {
         {"cpu_cv", &p.cpu_cv},
         {"loadgen_cpu_s", &p.loadgen_cpu_s},
         {"boot_s", &p.boot_s},
+        {"gthread_connection_cpu_s", &p.gthread_connection_cpu_s},
         {"memory.master_private_kib", &p.memory.master_private_kib},
         {"memory.worker_private_kib", &p.memory.worker_private_kib},
         {"memory.shared_kib", &p.memory.shared_kib},
+        {"memory.gthread_worker_kib", &p.memory.gthread_worker_kib},
+        {"memory.thread_kib", &p.memory.thread_kib},
     };
     for (const auto& [scalar, value] : scalars)
         if (name == scalar) return {value};
+    if (name == "gthread_main_wake_s" && p.gthread_main_wake_s) return {&*p.gthread_main_wake_s};
     if (double* value = indexed("db_backend_cpu_s_", p.db_backend_cpu_s_by_cores)) return {value};
     if (double* value = indexed("core_capacity_", p.core_capacity)) {
         const auto k = static_cast<double>(value - p.core_capacity.data() + 1);

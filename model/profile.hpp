@@ -78,6 +78,12 @@ struct Profile {
     double cpu_cv = 0.0;              // spread of the loop's CPU time, run to run of one request
     double loadgen_cpu_s = 0.0;       // hey's CPU per request, when it shares the cores
     double boot_s = 0.0;              // fork to first accept()
+    // gthread's accept race (ServerConfig::main_wake_s) as fitted from real gthread runs with
+    // keep-alive; ServerConfig's default where the runs had none.
+    std::optional<double> gthread_main_wake_s;
+    // gthread's CPU per new connection (ServerConfig::connection_cpu_s), fitted from runs
+    // without keep-alive; 0 where the runs had none.
+    double gthread_connection_cpu_s = 0.0;
     MemoryModel memory;
     // The host's speed the CPU figures above hold at: CPU ns per iteration of the loop on one
     // core, as calibrate/harness/speed_probe.hpp measures it (0 = not probed). A shared VM's speed

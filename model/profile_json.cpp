@@ -81,6 +81,13 @@ nlohmann::json to_json(const Profile& p) {
         {"fit", fit},
     };
     if (p.host_probe) out["host_probe"] = to_json(*p.host_probe);
+    // Fitted from gthread runs only; a profile fitted without them keeps its old form.
+    if (p.memory.gthread_worker_kib > 0 || p.memory.thread_kib > 0) {
+        out["memory_kib"]["gthread_worker"] = p.memory.gthread_worker_kib;
+        out["memory_kib"]["thread"] = p.memory.thread_kib;
+    }
+    if (p.gthread_main_wake_s) out["gthread_main_wake_s"] = *p.gthread_main_wake_s;
+    if (p.gthread_connection_cpu_s > 0) out["gthread_connection_cpu_s"] = p.gthread_connection_cpu_s;
     return out;
 }
 
@@ -127,11 +134,15 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
     p.host_probe_ns = top.number_or("host_probe_ns", 0.0, 0, 1e9);  // absent before probing
     p.loadgen_cpu_s = top.number("loadgen_cpu_s", 0, kMaxSeconds);
     p.boot_s = top.number("boot_s", 0, kMaxSeconds);
+    if (top.has("gthread_main_wake_s")) p.gthread_main_wake_s = top.number("gthread_main_wake_s", 0, kMaxSeconds);
+    p.gthread_connection_cpu_s = top.number_or("gthread_connection_cpu_s", 0.0, 0, kMaxSeconds);
     {
         JsonReader m = top.object("memory_kib");
         p.memory.master_private_kib = m.number("master_private", 0, kMaxKib);
         p.memory.worker_private_kib = m.number("worker_private", 0, kMaxKib);
         p.memory.shared_kib = m.number("shared", 0, kMaxKib);
+        p.memory.gthread_worker_kib = m.number_or("gthread_worker", 0.0, 0, kMaxKib);
+        p.memory.thread_kib = m.number_or("thread", 0.0, 0, kMaxKib);
         m.reject_unknown_keys();
     }
     if (top.has("fit")) {

@@ -28,6 +28,25 @@ double MemoryModel::total_pss_kib(int workers) const {
     return master_private_kib + workers * worker_private_kib + shared_kib;
 }
 
+double MemoryModel::worker_pss_kib(const ServerConfig& server) const {
+    const double sync_kib = worker_pss_kib(server.workers);
+    if (effective_worker_class(server) == WorkerClass::sync) return sync_kib;
+    return sync_kib + gthread_worker_kib + server.threads * thread_kib;
+}
+
+double MemoryModel::total_pss_kib(const ServerConfig& server) const {
+    return master_pss_kib(server.workers) + server.workers * worker_pss_kib(server);
+}
+
+MemoryEstimate MemoryModel::estimate(const ServerConfig& server) const {
+    MemoryEstimate m;
+    m.master_kib = master_pss_kib(server.workers);
+    m.per_worker_kib = worker_pss_kib(server);
+    m.workers_kib = server.workers * m.per_worker_kib;
+    m.total_kib = total_pss_kib(server);
+    return m;
+}
+
 MemoryEstimate MemoryModel::estimate(int workers) const {
     MemoryEstimate m;
     m.master_kib = master_pss_kib(workers);
@@ -40,6 +59,16 @@ MemoryEstimate MemoryModel::estimate(int workers) const {
 WorkerClass effective_worker_class(const ServerConfig& server) {
     if (server.worker_class == WorkerClass::sync && server.threads > 1) return WorkerClass::gthread;
     return server.worker_class;
+}
+
+const char* worker_class_name(WorkerClass worker_class) {
+    return worker_class == WorkerClass::gthread ? "gthread" : "sync";
+}
+
+WorkerClass worker_class_from_name(const std::string& name) {
+    if (name == "sync") return WorkerClass::sync;
+    if (name == "gthread") return WorkerClass::gthread;
+    throw std::invalid_argument("\"" + name + "\": expected the worker class sync or gthread");
 }
 
 double Scenario::cpu_demand_s() const {
@@ -114,6 +143,8 @@ void validate(const Scenario& s) {
             s.server.main_loop_pass_s, ">= 0 s");
     require(std::isfinite(s.server.main_wake_s) && s.server.main_wake_s >= 0, "main_wake_s", s.server.main_wake_s,
             ">= 0 s");
+    require(std::isfinite(s.server.connection_cpu_s) && s.server.connection_cpu_s >= 0, "connection_cpu_s",
+            s.server.connection_cpu_s, ">= 0 s");
     // sys.setswitchinterval() refuses values <= 0 (Python/sysmodule.c).
     require(std::isfinite(s.server.gil_switch_interval_s) && s.server.gil_switch_interval_s > 0,
             "gil_switch_interval_s", s.server.gil_switch_interval_s, "> 0 s");

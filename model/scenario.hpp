@@ -67,6 +67,10 @@ struct ServerConfig {
     // The main thread's loop pass (select, accept or reuse_connection, submit, notify,
     // murder_keepalived): Python holding the GIL. To calibrate; 50 us is a few hundred bytecodes.
     double main_loop_pass_s = 50e-6;
+    // Python CPU a pool thread spends on each new connection beyond what a sync worker spends
+    // on one (TConn, the parser, selector registration, the future: gthread.py:40-66, 270-300);
+    // a kept connection's next request does not pay it. Fitted from -disable-keepalive runs.
+    double connection_cpu_s = 0.0;
     // Mean delay from a connection becoming ready to a main thread blocked in epoll_wait
     // running again, drawn exponential: the thundering herd's accept race is decided by it
     // (every process wakes; the first to accept() wins). 1 ms: on cores busy with the load
@@ -83,6 +87,11 @@ struct ServerConfig {
 // The worker class Gunicorn runs: `-k sync --threads N` with N > 1 runs gthread
 // (gunicorn/config.py:117-119, Config.worker_class). The one home of that rule.
 WorkerClass effective_worker_class(const ServerConfig& server);
+
+// Gunicorn's spelling of a worker class ("sync", "gthread"); the parser throws
+// std::invalid_argument naming the accepted names.
+const char* worker_class_name(WorkerClass worker_class);
+WorkerClass worker_class_from_name(const std::string& name);
 
 enum class LoadKind { closed, open };
 
@@ -116,18 +125,27 @@ struct Load {
 };
 
 // PSS splits each shared page among the processes that map it, so with N workers every
-// process's PSS is its private part plus shared_kib / (N + 1).
+// process's PSS is its private part plus shared_kib / (N + 1). A gthread worker adds its own
+// machinery (the executor, the selector, the main loop's state) and each pool thread its
+// stack pages touched and its interpreter thread state: a thread costs far less than a process.
 struct MemoryEstimate;
 
 struct MemoryModel {
     double master_private_kib = 0.0;
     double worker_private_kib = 0.0;
     double shared_kib = 0.0;
+    double gthread_worker_kib = 0.0;  // a gthread process beyond a sync one
+    double thread_kib = 0.0;          // each pool thread (--threads)
 
+    // Sync workers.
     double master_pss_kib(int workers) const;
     double worker_pss_kib(int workers) const;
     double total_pss_kib(int workers) const;
     MemoryEstimate estimate(int workers) const;  // model/result.hpp
+    // The server's worker class and threads (effective_worker_class).
+    double worker_pss_kib(const ServerConfig& server) const;
+    double total_pss_kib(const ServerConfig& server) const;
+    MemoryEstimate estimate(const ServerConfig& server) const;
 };
 
 struct Scenario {

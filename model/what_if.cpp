@@ -68,6 +68,8 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     s.server = q.server;
     s.server.workers = q.workers;
     s.server.boot_s = slower * profile.boot_s;  // loading the app is CPU work
+    if (profile.gthread_main_wake_s) s.server.main_wake_s = *profile.gthread_main_wake_s;
+    s.server.connection_cpu_s = slower * profile.gthread_connection_cpu_s;
     s.load = q.load;
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;
@@ -97,12 +99,15 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         io.slow_s = w.io_slow_s;
         s.request.push_back({PhaseKind::io, PhaseOwner::worker, io});
     }
+    if (!(w.gil_free_share >= 0 && w.gil_free_share <= 1))
+        throw InvalidField("workload.gil_free_share", w.gil_free_share, "a share in 0..1");
     if (cpu_s > 0) {
         // As for IO: without an explicit shape the loop keeps its measured spread.
         const bool measured_spread = w.cpu_dist == DistributionKind::deterministic && profile.cpu_cv > 0;
         s.request.push_back({PhaseKind::cpu, PhaseOwner::worker,
                              measured_spread ? Distribution::lognormal(cpu_s, profile.cpu_cv)
-                                             : make_distribution(w.cpu_dist, cpu_s, w.cpu_cv)});
+                                             : make_distribution(w.cpu_dist, cpu_s, w.cpu_cv),
+                             w.gil_free_share});
     }
     if (s.request.empty()) s.request.push_back({});  // a request that costs nothing still flows
     return s;

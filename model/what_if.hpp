@@ -25,6 +25,9 @@ struct Workload {
     double cpu_cv = 0.0;
     double io_slow_probability = 0.0; // a slow tail on the IO phase
     double io_slow_s = 0.0;
+    // The share of the app's CPU (the loop, or cpu_s) spent in C code that releases the GIL
+    // (Phase::gil_free_share); 0..1. Matters under gthread only.
+    double gil_free_share = 0.0;
 };
 
 struct WhatIf {

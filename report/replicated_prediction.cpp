@@ -32,8 +32,10 @@ void print_warmup(std::ostream& out, const ReplicatedResult& r) {
 }  // namespace
 
 void print_prediction(std::ostream& out, const SimulatedPrediction& p) {
-    out << "workersim: " << p.workers << " sync worker" << (p.workers == 1 ? "" : "s") << " on " << p.cores << " core"
-        << (p.cores == 1 ? "" : "s") << ", calibration '" << p.profile.name << "'\n";
+    out << "workersim: " << p.workers << " " << worker_class_name(p.worker_class) << " worker"
+        << (p.workers == 1 ? "" : "s");
+    if (p.worker_class == WorkerClass::gthread) out << " x " << p.threads << " thread" << (p.threads == 1 ? "" : "s");
+    out << " on " << p.cores << " core" << (p.cores == 1 ? "" : "s") << ", calibration '" << p.profile.name << "'\n";
     if (const std::string line = calibration_line(p.profile, p.embedded_profile); !line.empty())
         out << "  " << line << "\n";
     print_hey_style(out, p.replicated.representative);
@@ -45,6 +47,11 @@ nlohmann::json prediction_json(const SimulatedPrediction& p) {
     const ReplicatedResult& r = p.replicated;
     nlohmann::json out = r.replications > 1 || r.warmup.requested ? to_json(r) : to_json(r.representative);
     out["calibration"] = calibration_json(p.profile);
+    // gthread runs only: a sync prediction's JSON stays as it was.
+    if (p.worker_class == WorkerClass::gthread) {
+        out["worker_class"] = worker_class_name(p.worker_class);
+        out["threads"] = p.threads;
+    }
     if (p.with_profile_drawn) out["with_profile_uncertainty"] = to_json(*p.with_profile_drawn);
     return out;
 }

@@ -17,6 +17,8 @@ namespace workersim::report {
 struct SimulatedPrediction {
     int workers = 0;
     int cores = 0;
+    WorkerClass worker_class = WorkerClass::sync;  // as Gunicorn runs it (effective_worker_class)
+    int threads = 1;
     Profile profile;
     bool embedded_profile = false;  // the binary's own: the text says how to move it to this host
     ReplicatedResult replicated;    // one replication: the plain run

@@ -106,9 +106,13 @@ void GthreadWorkers::pass_done(std::uint32_t w, double now_s) {
             r.worker = w;
             r.stage = Stage::serving;
             ++p.connections;
+            work(slot).fresh_connection = true;
             submit(w, slot);
         }
-        for (const std::uint32_t kept : p.readable) submit(w, kept);
+        for (const std::uint32_t kept : p.readable) {
+            work(kept).fresh_connection = false;
+            submit(w, kept);
+        }
         p.readable.clear();
     }
     murder_keepalived(w, now_s);
@@ -267,7 +271,14 @@ void GthreadWorkers::run_job(std::uint32_t w, std::uint32_t slot, double now_s) 
     // handle_request counts the request and stops the worker before the app runs
     // (gthread.py:311-316).
     if (++p.handled >= p.limit && p.state == State::alive) p.state = State::retiring;
-    work(slot) = ThreadWork{};
+    const bool fresh = work(slot).fresh_connection;
+    ThreadWork& t = work(slot);
+    t = ThreadWork{};
+    if (fresh && scenario_.server.connection_cpu_s > 0) {
+        t.connection_setup = true;
+        t.part = Part::python;
+        t.python_s = scenario_.server.connection_cpu_s;
+    }
     requests_[slot].phase = 0;
     run_holding_gil(slot, now_s);
 }
@@ -276,6 +287,14 @@ void GthreadWorkers::run_job(std::uint32_t w, std::uint32_t slot, double now_s) 
 void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
     const std::uint32_t w = r.worker;
+    if (ThreadWork& t = work(slot); t.connection_setup) {
+        if (t.python_s > 0) {
+            cores_.add(now_s, slot, t.python_s);
+            return;
+        }
+        t.connection_setup = false;
+        t.part = Part::start;
+    }
     for (;;) {
         if (r.phase == scenario_.request.size()) {
             finish_request(slot, now_s);

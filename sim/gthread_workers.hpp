@@ -25,7 +25,10 @@
 // - a pool thread woken by a job runs at once (no scheduler delay, unlike the main thread);
 // - the main thread's pass holds the GIL for main_loop_pass_s but takes no core;
 // - a CPU phase's Python part runs first, then its GIL-free part, one release per phase;
-// - parsing, writing the response and finish_request take no time (but do take the GIL);
+// - parsing, writing the response and finish_request take no time (but do take the GIL),
+//   beyond connection_cpu_s of Python on each new connection: gthread's own per-connection
+//   work (TConn, the parser, selector registration, the future) past what the sync-fitted
+//   request costs hold, put at the job's start;
 // - SIGABRT (a stale heartbeat) leads to SIGKILL on the master's next pass: every request the
 //   process holds is lost (the handler's sys.exit would join the pool threads first);
 // - a kept connection of a retiring process is closed at once and its client reconnects
@@ -113,6 +116,8 @@ private:
         double python_s = 0;    // Python left in this CPU phase (holds the GIL)
         double gil_free_s = 0;  // then C code that released the GIL
         Part part = Part::start;
+        bool fresh_connection = false;  // accepted, not kept: the job starts with connection_cpu_s
+        bool connection_setup = false;  // python_s is that connection's Python
     };
     struct KeptEntry {
         std::uint32_t client;

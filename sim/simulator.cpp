@@ -155,7 +155,7 @@ private:
         if (span_s > 0)
             r.core_utilisation = cores_.occupied_core_s(statistics_.clock_s()) / (scenario_.host.cores * span_s);
         r.max_accept_queue = socket_.max_queued();
-        r.memory = scenario_.memory.estimate(n);
+        r.memory = scenario_.memory.estimate(scenario_.server);
         r.stalled = stalled_;
         r.capacity_rps = pool_capacity_rps(scenario_);
         r.unstable = beyond_capacity(scenario_);

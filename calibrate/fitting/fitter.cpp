@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "calibrate/fitting/gthread_fit.hpp"
 #include "model/sample_statistics.hpp"
 
 namespace workersim {
@@ -365,10 +366,17 @@ std::vector<FitRun> at_reference_speed(const std::vector<const Run*>& runs, doub
 }  // namespace
 
 Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options) {
+    // The sync runs fit the request's costs, the cores, memory and boot; the gthread runs
+    // then only what gthread adds (calibrate/fitting/gthread_fit.hpp), so a runs file without
+    // them fits as it always did.
     std::vector<const Run*> fitted;
-    for (const Run& r : all_runs)
-        if (!r.config.holdout && r.measured.completed > 0) fitted.push_back(&r);
-    if (fitted.empty()) throw std::invalid_argument("no runs to fit: every run is held out or completed nothing");
+    int gthread_runs = 0;
+    for (const Run& r : all_runs) {
+        if (r.config.holdout || r.measured.completed == 0) continue;
+        if (r.config.worker_class == WorkerClass::sync) fitted.push_back(&r);
+        else ++gthread_runs;
+    }
+    if (fitted.empty()) throw std::invalid_argument("no sync runs to fit: every one is held out or completed nothing");
     if (options.host_cores < 1) throw std::invalid_argument("host_cores must be >= 1");
 
     Profile p;
@@ -389,10 +397,12 @@ Profile fit_profile(const std::vector<Run>& all_runs, const FitOptions& options)
     fit_core_capacity(runs, options.host_cores, p);
     fit_memory(runs, p);
     fit_boot(runs, p);
+    fit_gthread(all_runs, p);
     std::ostringstream notes;
     if (!p.provenance.notes.empty()) notes << p.provenance.notes << "; ";
     notes << "fitted from " << runs.size() << " of " << all_runs.size()
-          << " runs (the others held out or empty); boot_s is the per-worker slope of the measured start-up";
+          << " runs (the others held out, empty or gthread); boot_s is the per-worker slope of the measured start-up";
+    if (gthread_runs > 0) notes << "; gthread's memory and accept race from " << gthread_runs << " gthread runs";
     if (p.host_probe_ns > 0)
         notes << "; CPU figures at the fitted runs' median speed probe, " << p.host_probe_ns << " ns per iteration";
     p.provenance.notes = notes.str();

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "analysis/replications.hpp"
+#include "calibrate/fitting/gthread_fit.hpp"
 #include "model/sample_statistics.hpp"
 #include "model/what_if.hpp"
 #include "sim/simulator.hpp"
@@ -42,16 +43,16 @@ std::array<std::optional<double>, kMetricCount> measured_metrics(const Run& run)
     return out;
 }
 
-// The run's probed speed relative to the profile's: a probe's figure is CPU time per
-// iteration, so a probe twice the profile's means every CPU cost took twice as long.
 double cpu_time_factor(const Profile& profile, const Run& run, const ValidationOptions& options) {
-    const std::optional<double> run_ns = probe_ns(run.measured);
-    if (!options.host_speed || !run_ns || profile.host_probe_ns <= 0) return 1.0;
-    return *run_ns / profile.host_probe_ns;
+    return options.host_speed ? run_cpu_time_factor(profile, run) : 1.0;
 }
 
-std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const Run& run, double cpu_time_factor,
-                                                   const ValidationOptions& options) {
+struct Predicted {
+    std::array<double, kMetricCount> metrics{};
+    double busiest_share = 0;  // gthread: the busiest process's share of the responses
+};
+
+Predicted predict_run(const Profile& profile, const Run& run, double cpu_time_factor, const ValidationOptions& options) {
     Scenario scenario;
     try {
         WhatIf what_if = what_if_for(run.config);
@@ -60,17 +61,39 @@ std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const
     } catch (const std::invalid_argument& e) {
         throw std::invalid_argument("run " + run.config.id + ": " + e.what());
     }
-    std::array<double, kMetricCount> out{};
+    Predicted out;
+    auto& metrics = out.metrics;
     const int seeds = std::max(1, options.seeds);
     for (int i = 0; i < seeds; ++i) {
         // The replications' seeds (analysis/replications.hpp), as predict's are.
         const Result r = simulate(scenario, replication_seed(options.seed, i));
-        out[index(Metric::throughput)] += r.throughput_rps / seeds;
-        out[index(Metric::latency_mean)] += r.latency.mean_s / seeds;
-        out[index(Metric::latency_p50)] += r.latency.p50_s / seeds;
-        out[index(Metric::latency_p99)] += r.latency.p99_s / seeds;
+        metrics[index(Metric::throughput)] += r.throughput_rps / seeds;
+        metrics[index(Metric::latency_mean)] += r.latency.mean_s / seeds;
+        metrics[index(Metric::latency_p50)] += r.latency.p50_s / seeds;
+        metrics[index(Metric::latency_p99)] += r.latency.p99_s / seeds;
+        if (!r.served_by_worker.empty()) out.busiest_share += busiest_share(r.served_by_worker) / seeds;
     }
-    out[index(Metric::memory)] = profile.memory.total_pss_kib(run.config.workers);
+    metrics[index(Metric::memory)] = profile.memory.total_pss_kib(scenario.server);
+    return out;
+}
+
+std::array<MetricSummary, kMetricCount> summarise(const std::vector<RunComparison>& runs, WorkerClass worker_class) {
+    std::array<MetricSummary, kMetricCount> out{};
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+        MetricSummary& s = out[m];
+        s.metric = static_cast<Metric>(m);
+        std::vector<double> errors;
+        for (const RunComparison& c : runs) {
+            if (c.worker_class != worker_class || !c.abs_pct_error[m]) continue;
+            errors.push_back(*c.abs_pct_error[m]);
+            if (*c.abs_pct_error[m] >= s.worst_abs_pct_error) {
+                s.worst_abs_pct_error = *c.abs_pct_error[m];
+                s.worst_run = c.id;
+            }
+        }
+        s.points = static_cast<int>(errors.size());
+        if (!errors.empty()) s.median_abs_pct_error = median(errors);
+    }
     return out;
 }
 
@@ -79,8 +102,13 @@ std::array<double, kMetricCount> predicted_metrics(const Profile& profile, const
 bool alike_but(const RunConfig& a, const RunConfig& b, const std::string& knob) {
     const bool same_rest = a.workers == b.workers && a.io_pct == b.io_pct && a.cpu_pct == b.cpu_pct &&
                            a.unit_s == b.unit_s && a.load == b.load && a.clients == b.clients &&
-                           a.rate_per_s == b.rate_per_s && a.timeout_s == b.timeout_s && a.backlog == b.backlog;
+                           a.rate_per_s == b.rate_per_s && a.timeout_s == b.timeout_s && a.backlog == b.backlog &&
+                           a.worker_class == b.worker_class && a.threads == b.threads;
     if (!same_rest) return false;
+    if (knob == "keepalive")  // gthread: -disable-keepalive -> hey's keep-alive
+        return a.worker_class == WorkerClass::gthread && a.cores == b.cores && a.loadgen_shared == b.loadgen_shared &&
+               !a.client_keep_alive && b.client_keep_alive;
+    if (a.client_keep_alive != b.client_keep_alive) return false;
     if (knob == "cores") return a.cores > b.cores && a.loadgen_shared == b.loadgen_shared;
     return a.cores == b.cores && !a.loadgen_shared && b.loadgen_shared;  // "loadgen": separate -> shared
 }
@@ -89,7 +117,7 @@ std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs
                                              const std::vector<RunComparison>& compared) {
     const auto throughput = static_cast<std::size_t>(Metric::throughput);
     std::vector<KnobComparison> out;
-    for (const char* knob : {"cores", "loadgen"})
+    for (const char* knob : {"cores", "loadgen", "keepalive"})
         for (std::size_t i = 0; i < runs.size(); ++i)
             for (std::size_t j = 0; j < runs.size(); ++j) {
                 if (i == j || !alike_but(runs[i]->config, runs[j]->config, knob)) continue;
@@ -105,6 +133,12 @@ std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs
 
 }  // namespace
 
+double run_cpu_time_factor(const Profile& profile, const Run& run) {
+    const std::optional<double> run_ns = probe_ns(run.measured);
+    if (!run_ns || profile.host_probe_ns <= 0) return 1.0;
+    return *run_ns / profile.host_probe_ns;
+}
+
 Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, const ValidationOptions& options) {
     Validation out;
     std::vector<const Run*> compared;
@@ -117,7 +151,13 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
         c.holdout = run.config.holdout;
         c.measured = measured_metrics(run);
         c.cpu_time_factor = cpu_time_factor(profile, run, options);
-        c.predicted = predicted_metrics(profile, run, c.cpu_time_factor, options);
+        c.worker_class = effective_worker_class(what_if_for(run.config).server);
+        const Predicted predicted = predict_run(profile, run, c.cpu_time_factor, options);
+        c.predicted = predicted.metrics;
+        if (!run.measured.requests_by_worker.empty()) {
+            c.measured_busiest_share = busiest_share(run.measured.requests_by_worker);
+            c.predicted_busiest_share = predicted.busiest_share;
+        }
         for (std::size_t m = 0; m < kMetricCount; ++m) {
             const std::optional<double>& measured = c.measured[m];
             // A relative error needs a measured value it is relative to: a 0 has none.
@@ -126,21 +166,8 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
         }
         out.runs.push_back(c);
     }
-    for (std::size_t m = 0; m < kMetricCount; ++m) {
-        MetricSummary& s = out.metrics[m];
-        s.metric = static_cast<Metric>(m);
-        std::vector<double> errors;
-        for (const RunComparison& c : out.runs) {
-            if (!c.abs_pct_error[m]) continue;
-            errors.push_back(*c.abs_pct_error[m]);
-            if (*c.abs_pct_error[m] >= s.worst_abs_pct_error) {
-                s.worst_abs_pct_error = *c.abs_pct_error[m];
-                s.worst_run = c.id;
-            }
-        }
-        s.points = static_cast<int>(errors.size());
-        if (!errors.empty()) s.median_abs_pct_error = median(errors);
-    }
+    out.metrics = summarise(out.runs, WorkerClass::sync);
+    out.gthread_metrics = summarise(out.runs, WorkerClass::gthread);
     out.knobs = knob_comparisons(compared, out.runs);
     return out;
 }

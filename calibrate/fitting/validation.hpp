@@ -30,6 +30,11 @@ struct ValidationOptions {
 struct RunComparison {
     std::string id;
     bool holdout = false;
+    WorkerClass worker_class = WorkerClass::sync;
+    // gthread runs that counted each process's responses: the busiest process's share of them,
+    // measured and predicted (the accept race's and keep-alive's signature).
+    std::optional<double> measured_busiest_share;
+    double predicted_busiest_share = 0;
     double cpu_time_factor = 1;  // the run's host speed relative to the profile's (WhatIf)
     std::array<std::optional<double>, kMetricCount> measured{};  // empty where the run did not measure it
     std::array<double, kMetricCount> predicted{};
@@ -47,10 +52,11 @@ struct MetricSummary {
     std::string worst_run;
 };
 
-// Two runs alike but for one what-if knob (the server's cores, or whether the load generator
-// shares them): does the model move throughput the way the real server did?
+// Two runs alike but for one what-if knob (the server's cores, whether the load generator
+// shares them, or, for gthread, hey's keep-alive): does the model move throughput the way the
+// real server did?
 struct KnobComparison {
-    std::string knob;             // "cores" or "loadgen"
+    std::string knob;             // "cores", "loadgen" or "keepalive"
     std::string from_id, to_id;   // e.g. 2 cores -> 1 core, separate -> shared
     double measured_ratio = 0;    // throughput of `to` / throughput of `from`
     double predicted_ratio = 0;
@@ -58,9 +64,15 @@ struct KnobComparison {
 
 struct Validation {
     std::vector<RunComparison> runs;
-    std::array<MetricSummary, kMetricCount> metrics{};
+    std::array<MetricSummary, kMetricCount> metrics{};          // the sync runs
+    std::array<MetricSummary, kMetricCount> gthread_metrics{};  // the gthread runs, apart
     std::vector<KnobComparison> knobs;  // every such pair among the compared runs
 };
+
+// The run's probed host speed relative to the profile's (WhatIf::cpu_time_factor): a probe's
+// figure is CPU time per iteration, so a probe twice the profile's means every CPU cost took
+// twice as long. 1 when either was not probed.
+double run_cpu_time_factor(const Profile& profile, const Run& run);
 
 // Throws std::invalid_argument naming the run whose configuration the model rejects.
 Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, const ValidationOptions& options);

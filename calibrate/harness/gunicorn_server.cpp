@@ -47,7 +47,8 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
     ChildSpec spec;
     spec.argv = {options.executable,
                  "-w", std::to_string(options.workers),
-                 "-k", "sync",
+                 "-k", options.worker_class,
+                 "--threads", std::to_string(options.threads),
                  "--timeout", format_number(options.timeout_s),
                  "--backlog", std::to_string(options.backlog),
                  "-b", "127.0.0.1:" + std::to_string(port_),
@@ -57,6 +58,12 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
                  "--worker-tmp-dir", "/dev/shm",
                  "--log-level", "info",
                  "app:application"};
+    if (options.access_log) {
+        // Only the pid: the log's one use is counting each process's responses.
+        const std::vector<std::string> access = {"--access-logfile", directory_->file("access.log"),
+                                                 "--access-logformat", "%(p)s"};
+        spec.argv.insert(spec.argv.end() - 1, access.begin(), access.end());  // before the app
+    }
     spec.environment = options.environment;
     spec.cores = options.cores;
     spec.session_nice = options.session_nice;
@@ -112,6 +119,14 @@ void GunicornServer::stop() {
 }
 
 std::vector<pid_t> GunicornServer::worker_pids() const { return read_children(master_->pid()); }
+
+std::vector<std::string> GunicornServer::access_log_lines() const {
+    std::vector<std::string> lines;
+    std::istringstream text(read_text_file(directory_->file("access.log")));
+    for (std::string line; std::getline(text, line);)
+        if (!line.empty()) lines.push_back(line);
+    return lines;
+}
 
 std::string GunicornServer::log_tail(std::size_t max_chars) const {
     const std::string text = read_text_file(directory_->file("gunicorn.log"));

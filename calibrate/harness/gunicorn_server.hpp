@@ -1,5 +1,5 @@
 #pragma once
-// The real server under test: Gunicorn sync workers running calibrate/server/app.py, started
+// The real server under test: Gunicorn sync or gthread workers running calibrate/server/app.py, started
 // pinned to the run's cores and measured from the outside through /proc.
 
 #include <sys/types.h>
@@ -21,12 +21,17 @@ struct GunicornOptions {
     std::string executable = "gunicorn";
     std::string server_dir;  // holds app.py and gunicorn_hooks.py
     int workers = 1;
+    std::string worker_class = "sync";  // -k
+    int threads = 1;                     // --threads (gthread)
     double timeout_s = 30;
     int backlog = 2048;
     CoreList cores;          // empty: inherit ours
     std::vector<std::pair<std::string, std::string>> environment;  // IO_BOUND, CPU_BOUND, UNIT_S, PG*
     std::string temp_root;   // for its log; empty: /tmp
     std::optional<int> session_nice;  // see ChildSpec::session_nice
+    // Gunicorn's access log with the serving process of each response (%(p)s) in the server's
+    // directory: it costs each request a formatted line, so only runs that need it keep it.
+    bool access_log = false;
     std::chrono::milliseconds boot_limit{60000};
 };
 
@@ -58,6 +63,8 @@ public:
     std::vector<pid_t> worker_pids() const;  // the master's children now
     double boot_s() const { return boot_s_; }
     std::string log_tail(std::size_t max_chars = 3000) const;
+    // The access log's lines so far (empty without GunicornOptions::access_log).
+    std::vector<std::string> access_log_lines() const;
 
     void stop();
 

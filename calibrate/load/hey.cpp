@@ -69,8 +69,11 @@ double Hey::schedule_s(const RunConfig&) const { return 0; }
 
 std::vector<std::string> Hey::command(const RunConfig& config, const LoadTarget& target) const {
     // As in the seed article, plus CSV output: -t 0 disables hey's 20 s client timeout.
-    return {"hey", "-n", std::to_string(config.requests), "-c", std::to_string(config.clients), "-t", "0", "-o", "csv",
-            target.url};
+    std::vector<std::string> argv = {"hey", "-n", std::to_string(config.requests), "-c", std::to_string(config.clients),
+                                     "-t", "0", "-o", "csv"};
+    if (!config.client_keep_alive) argv.push_back("-disable-keepalive");
+    argv.push_back(target.url);
+    return argv;
 }
 
 void Hey::record(const std::string& output, const RunConfig& config, RunMeasurement& m) const {

@@ -31,10 +31,13 @@ struct Point {
 
 std::string id_for(const RunConfig& c) {
     std::ostringstream id;
-    id << "w" << c.workers << "-io" << c.io_pct << "-u" << std::lround(c.unit_s * 1000) << "ms-";
+    if (c.worker_class == WorkerClass::gthread) id << "gthread-p" << c.workers << "-t" << c.threads << "-io";
+    else id << "w" << c.workers << "-io";
+    id << c.io_pct << "-u" << std::lround(c.unit_s * 1000) << "ms-";
     if (c.load == LoadKind::open) id << "open" << c.rate_per_s << "-n" << c.requests;
     else id << "c" << c.clients << "-n" << c.requests;
     id << "-cores" << c.cores << (c.loadgen_shared ? "-shared" : "-sep");
+    if (c.worker_class == WorkerClass::gthread && !c.client_keep_alive) id << "-close";
     return id.str();
 }
 
@@ -74,21 +77,28 @@ double demand_wall_s(const RunConfig& c) {
 double nominal_capacity(int cores) { return cores == 1 ? 1.0 : kTwoCoreCapacity * cores / 2; }
 
 double nominal_throughput_rps(const RunConfig& c, int in_flight) {
-    const double by_workers = std::min(in_flight, c.workers) / demand_wall_s(c);
-    const double by_cores = nominal_capacity(c.cores) / demand_cpu_s(c);
+    const double by_workers = std::min(in_flight, c.workers * c.threads) / demand_wall_s(c);
+    // A gthread process's Python holds its GIL: at most one core each.
+    const double usable_cores = c.worker_class == WorkerClass::gthread
+                                    ? std::min(nominal_capacity(c.cores), static_cast<double>(c.workers))
+                                    : nominal_capacity(c.cores);
+    const double by_cores = usable_cores / demand_cpu_s(c);
     return std::min(by_workers, by_cores);
 }
 
-// Closed loop sized to last about target_s: requests a multiple of clients (hey sends n / c
-// per client), at least `rounds` per client.
-RunConfig closed(const Point& p, double unit_s, int clients, double target_s, int min_rounds = 2) {
-    RunConfig c = base(p, unit_s);
+// A closed loop of `clients` sized to last about target_s: requests a multiple of clients
+// (hey sends n / c per client), at least `min_rounds` per client.
+RunConfig sized_closed(RunConfig c, int clients, double target_s, int min_rounds) {
     c.load = LoadKind::closed;
     c.clients = clients;
     const double x = nominal_throughput_rps(c, clients);
     const auto rounds = std::max<std::int64_t>(min_rounds, std::llround(target_s * x / clients));
     c.requests = rounds * clients;
     return c;
+}
+
+RunConfig closed(const Point& p, double unit_s, int clients, double target_s, int min_rounds = 2) {
+    return sized_closed(base(p, unit_s), clients, target_s, min_rounds);
 }
 
 RunConfig closed_exact(const Point& p, double unit_s, int clients, std::int64_t requests) {
@@ -108,6 +118,15 @@ RunConfig open(const Point& p, double unit_s, double utilisation, double target_
     c.rate_per_s = std::round(rate * 10) / 10;
     c.requests = std::max<std::int64_t>(10, std::llround(c.rate_per_s * target_s));
     return c;
+}
+
+// A gthread closed loop: p.workers processes of `threads` each, hey's keep-alive on or off.
+RunConfig closed_gthread(const Point& p, int threads, bool keep_alive, double unit_s, int clients, double target_s) {
+    RunConfig c = base(p, unit_s);
+    c.worker_class = WorkerClass::gthread;
+    c.threads = threads;
+    c.client_keep_alive = keep_alive;
+    return sized_closed(c, clients, target_s, 2);
 }
 
 std::vector<RunConfig> finish(std::vector<RunConfig> runs) {
@@ -137,6 +156,32 @@ std::vector<RunConfig> anchors(double unit_s, double target_s) {
     };
 }
 
+// gthread: T threads in each of P processes over the article's three mixes, on both
+// placements; with hey's keep-alive (each connection stays with the process that accepted
+// it) everywhere, and with -disable-keepalive where there is more than one process to
+// spread over. Twice the pool's threads as clients, and half of them where P x T > clients.
+std::vector<RunConfig> gthread_grid(double unit_s, double target_s) {
+    struct Placement {
+        int cores;
+        bool shared;
+    };
+    const Placement placements[] = {{2, true}, {1, false}};
+    std::vector<RunConfig> grid;
+    for (double io : {100.0, 0.0, 90.0})
+        for (const Placement& at : placements)
+            for (int processes : {1, 2, 4})
+                for (int threads : {1, 2, 4, 8})
+                    for (bool keep_alive : {true, false}) {
+                        if (!keep_alive && processes == 1) continue;  // one process: nothing to spread
+                        grid.push_back(closed_gthread({processes, at.cores, io, at.shared}, threads, keep_alive, unit_s,
+                                                      2 * processes * threads, target_s));
+                    }
+    for (double io : {100.0, 90.0})
+        for (int threads : {4, 8})
+            grid.push_back(closed_gthread({2, 2, io, true}, threads, true, unit_s, threads, target_s));
+    return grid;
+}
+
 std::vector<RunConfig> quick_plan() {
     const double unit_s = 0.2;
     std::vector<RunConfig> runs = anchors(unit_s, 2.5);
@@ -150,6 +195,15 @@ std::vector<RunConfig> quick_plan() {
     check1.holdout = check2.holdout = true;
     runs.push_back(check1);
     runs.push_back(check2);
+    // gthread: pure IO over threads, pure CPU (threads buy nothing), the article's mix with
+    // and without keep-alive, and one held out.
+    runs.push_back(closed_gthread({1, 1, 100, false}, 4, true, unit_s, 8, 2.5));
+    runs.push_back(closed_gthread({2, 2, 0, true}, 4, true, unit_s, 8, 2.5));
+    runs.push_back(closed_gthread({4, 2, 90, true}, 4, true, unit_s, 32, 2.5));
+    runs.push_back(closed_gthread({4, 2, 90, true}, 4, false, unit_s, 32, 2.5));
+    RunConfig check3 = closed_gthread({2, 2, 90, true}, 8, true, unit_s, 12, 2.5);
+    check3.holdout = true;
+    runs.push_back(check3);
     return finish(runs);
 }
 
@@ -203,6 +257,9 @@ std::vector<RunConfig> full_plan() {
     // Every third point is held out, spread over the whole grid.
     for (std::size_t i = 0; i < grid.size(); ++i) grid[i].holdout = i % 3 == 1;
     runs.insert(runs.end(), grid.begin(), grid.end());
+    std::vector<RunConfig> threaded = finish(gthread_grid(unit_s, target_s * 0.6));
+    for (std::size_t i = 0; i < threaded.size(); ++i) threaded[i].holdout = i % 3 == 1;
+    runs.insert(runs.end(), threaded.begin(), threaded.end());
     return runs;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // The calibration plans: which experiments to run against the real server, as RunConfigs.
-//   quick  a dozen short runs (under 3 minutes on a 2-core host) that still inform every
-//          fitted parameter, plus two held-out checks;
+//   quick  a dozen short sync runs and four gthread ones (under 4 minutes on a 2-core host)
+//          that still inform every fitted parameter, plus three held-out checks;
 //   full   the seed article's grid (1..10 and 12 workers; 100% IO, 100% CPU, 90/10 and mixes
 //          between; 2 cores with the load generator shared, 1 core with it on the other
 //          core), clients below, at and above the workers, hey's n/c rounding, and open-loop
-//          Poisson points; about 25 minutes. Every third grid point is held out of the fit.
+//          Poisson points; about 25 minutes. Then gthread's grid (1, 2, 4 processes x 1, 2, 4, 8
+//          threads, the three mixes, both placements, hey with and without keep-alive),
+//          about 15 minutes. Every third point of each grid is held out of the fit.
 //   failure  requests longer than Gunicorn's --timeout: validates the kill mechanics; not fitted.
 
 #include <string>

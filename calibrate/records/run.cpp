@@ -21,6 +21,9 @@ WhatIf what_if_for(const RunConfig& c) {
     q.loadgen_shared = c.loadgen_shared;
     q.server.timeout_s = c.timeout_s;
     q.server.backlog = c.backlog;
+    q.server.worker_class = c.worker_class;
+    q.server.threads = c.threads;
+    q.load.keep_alive = c.client_keep_alive;
     return q;
 }
 

@@ -17,13 +17,18 @@ enum class LoadGeneratorKind { hey, httperf };
 
 struct RunConfig {
     std::string id;                 // unique within a plan, e.g. "w5-io100-c30-n30-cores2-sep"
-    int workers = 1;
+    int workers = 1;                // processes (gunicorn -w)
+    WorkerClass worker_class = WorkerClass::sync;  // gunicorn -k
+    int threads = 1;                // gthread's --threads per process
     int cores = 2;                  // cores the server may use (taskset), 1..host
     double io_pct = 100, cpu_pct = 0;
     double unit_s = 1.0;            // the app's unit: 100% IO sleeps unit_s
     LoadKind load = LoadKind::closed;
     LoadGeneratorKind load_generator = LoadGeneratorKind::hey;
     int clients = 1;                // closed: hey -c
+    // hey's keep-alive (its default); false runs `hey -disable-keepalive`. Sync workers close
+    // every connection either way; gthread keeps each with the process that accepted it.
+    bool client_keep_alive = true;
     std::int64_t requests = 1;      // hey -n, or httperf --num-conns
     double rate_per_s = 0;          // open: httperf --rate with --period e
     bool loadgen_shared = false;    // the load generator runs on the server's cores
@@ -58,6 +63,9 @@ struct RunMeasurement {
     std::optional<double> master_pss_kib;
     std::vector<double> worker_pss_kib;
     double boot_s = 0;              // gunicorn start to all workers accepting
+    // Responses each worker process wrote during the load (Gunicorn's access log, %(p)s), most
+    // first; measured for gthread runs only, where keep-alive binds clients to processes.
+    std::vector<std::int64_t> requests_by_worker;
     // The host's speed just before and just after the load (calibrate/harness/speed_probe.hpp): CPU
     // ns per iteration of the app's loop, the mean over the server's cores; runs recorded
     // before the harness probed lack them.

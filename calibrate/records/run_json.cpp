@@ -1,7 +1,9 @@
 #include "calibrate/records/run_json.hpp"
 
+#include <cmath>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 
 #include "model/json_reader.hpp"
 #include "model/limits.hpp"
@@ -45,6 +47,15 @@ RunConfig config_from(JsonReader c) {
     r.id = c.string("id");
     if (r.id.empty()) c.fail("id", "a non-empty string");
     r.workers = static_cast<int>(c.integer("workers", kWorkersRange.min, kWorkersRange.max));
+    // Runs recorded before gthread was measured are sync runs with one thread each.
+    if (c.has("worker_class")) {
+        try {
+            r.worker_class = worker_class_from_name(c.string("worker_class"));
+        } catch (const std::invalid_argument&) {
+            c.fail("worker_class", "\"sync\" or \"gthread\"");
+        }
+    }
+    if (c.has("threads")) r.threads = static_cast<int>(c.integer("threads", kThreadsRange.min, kThreadsRange.max));
     r.cores = static_cast<int>(c.integer("cores", kCoresRange.min, kCoresRange.max));
     r.io_pct = c.number("io_pct", 0, 100);
     r.cpu_pct = c.number("cpu_pct", 0, 100);
@@ -55,6 +66,8 @@ RunConfig config_from(JsonReader c) {
     else c.fail("load", "\"closed\" or \"open\"");
     r.load_generator = load_generator_from(c, r.load);
     r.clients = static_cast<int>(c.integer("clients", 1, 10'000'000));
+    // hey's default, which every run before the key existed used.
+    if (c.has("client_keep_alive")) r.client_keep_alive = required_boolean(c, "client_keep_alive");
     r.requests = c.integer("requests", 1, kMaxCount);
     r.rate_per_s = c.number("rate_per_s", 0, kHuge);
     r.loadgen_shared = required_boolean(c, "loadgen_shared");
@@ -103,6 +116,12 @@ RunMeasurement measured_from(JsonReader m) {
     r.master_pss_kib = measurement(m, "master_pss_kib", kMaxKib, true);
     r.worker_pss_kib = m.numbers("worker_pss_kib", 0, kMaxKib);
     r.boot_s = m.number("boot_s", 0, kHuge);
+    if (m.has("requests_by_worker")) {
+        for (double n : m.numbers("requests_by_worker", 0, static_cast<double>(kMaxCount))) {
+            if (n != std::floor(n)) m.fail("requests_by_worker", "whole counts of responses");
+            r.requests_by_worker.push_back(static_cast<std::int64_t>(n));
+        }
+    }
     r.probe_before_ns = measurement(m, "probe_before_ns", kHuge, true);
     r.probe_after_ns = measurement(m, "probe_after_ns", kHuge, true);
     m.reject_unknown_keys();
@@ -120,6 +139,9 @@ nlohmann::json to_json(const Run& run) {
         {"config",
          {{"id", c.id},
           {"workers", c.workers},
+          {"worker_class", worker_class_name(c.worker_class)},
+          {"threads", c.threads},
+          {"client_keep_alive", c.client_keep_alive},
           {"cores", c.cores},
           {"io_pct", c.io_pct},
           {"cpu_pct", c.cpu_pct},
@@ -159,6 +181,7 @@ nlohmann::json to_json(const Run& run) {
     put_measured(measured, "master_pss_kib", m.master_pss_kib);
     put_measured(measured, "probe_before_ns", m.probe_before_ns);
     put_measured(measured, "probe_after_ns", m.probe_after_ns);
+    if (!m.requests_by_worker.empty()) measured["requests_by_worker"] = m.requests_by_worker;
     return json;
 }
 

@@ -17,14 +17,13 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Every probe the runs so far carry; at least three, the missing ones taken now, so that the
-// first run already has a usual speed to be held to.
-std::vector<double> probes_seen(const std::vector<Run>& runs, const Harness& harness) {
+// The session's own probes, three taken now, so that the first run already has a usual speed
+// to be held to. Not the resumed runs' probes: those may come from another day, and this VM's
+// speed moves from day to day (123-142 ns/iteration on 2026-12-02 against 182-232 the day
+// before), so holding today's runs to yesterday's speed would repeat every one of them.
+std::vector<double> session_probes(const Harness& harness) {
     std::vector<double> probes;
-    for (const Run& r : runs)
-        for (const auto& ns : {r.measured.probe_before_ns, r.measured.probe_after_ns})
-            if (ns) probes.push_back(*ns);
-    for (int k = 0; probes.size() < 3 && k < 3; ++k) probes.push_back(harness.probe_host_ns());
+    for (int k = 0; k < 3; ++k) probes.push_back(harness.probe_host_ns());
     return probes;
 }
 
@@ -97,11 +96,13 @@ SessionOutcome run_session(const HarnessOptions& harness_options, const std::vec
     SessionOutcome outcome;
     if (todo.empty()) return outcome;
     Harness harness(harness_options);
-    write_host_probe(harness_options, harness, files.host_probe);
+    // The probe beside the first runs stays: the fit's speeds are those runs' (a resumed
+    // session on another day would otherwise pair them with another day's host).
+    if (!std::filesystem::exists(files.host_probe)) write_host_probe(harness_options, harness, files.host_probe);
     const auto started = Clock::now();
     const double nominal_total_s = nominal_duration_s(todo);
     double nominal_done_s = 0;
-    std::vector<double> probes = probes_seen(runs, harness);
+    std::vector<double> probes = session_probes(harness);
     auto report_progress = [&](std::size_t done, const std::string& next_id) {
         if (!reports.progress) return;
         const double elapsed_s = std::chrono::duration<double>(Clock::now() - started).count();

@@ -14,6 +14,7 @@
 #include "calibrate/harness/proc_stats.hpp"
 #include "calibrate/harness/speed_probe.hpp"
 #include "calibrate/harness/temp_directory.hpp"
+#include "model/limits.hpp"
 
 namespace workersim {
 
@@ -56,6 +57,16 @@ double worker_cpu_s(const ServerCpu& before, const ServerCpu& after) {
     return ticks_to_s(ticks);
 }
 
+// Each process's count of the access log's lines after the first `skip`, most first.
+std::vector<std::int64_t> responses_by_process(const std::vector<std::string>& lines, std::size_t skip) {
+    std::map<std::string, std::int64_t> by_pid;
+    for (std::size_t i = skip; i < lines.size(); ++i) ++by_pid[lines[i]];
+    std::vector<std::int64_t> counts;
+    for (const auto& [pid, n] : by_pid) counts.push_back(n);
+    std::sort(counts.rbegin(), counts.rend());
+    return counts;
+}
+
 std::chrono::milliseconds load_limit(const RunConfig& config, const LoadGenerator& generator) {
     // Generous: every request served one after another, four times slower than nominal, after
     // the tool's own schedule.
@@ -69,6 +80,10 @@ std::chrono::milliseconds load_limit(const RunConfig& config, const LoadGenerato
 std::string check_runnable(const RunConfig& c) {
     const int host = host_core_count();
     if (c.workers < 1) return "workers = " + std::to_string(c.workers) + ": expected >= 1";
+    if (!kThreadsRange.contains(c.threads))
+        return "threads = " + std::to_string(c.threads) + ": expected " + kThreadsRange.text();
+    if (c.worker_class == WorkerClass::sync && c.threads != 1)
+        return "threads = " + std::to_string(c.threads) + " with worker_class sync: expected 1 (Gunicorn would run gthread)";
     if (c.cores < 1 || c.cores > host)
         return "cores = " + std::to_string(c.cores) + ": expected 1.." + std::to_string(host) + " (this host)";
     // The article's app reads its percentages with int() (calibrate/server/app.py).
@@ -128,6 +143,9 @@ Run Harness::run(const RunConfig& config) {
     gunicorn.executable = options_.gunicorn;
     gunicorn.server_dir = options_.server_dir;
     gunicorn.workers = config.workers;
+    gunicorn.worker_class = worker_class_name(config.worker_class);
+    gunicorn.threads = config.threads;
+    gunicorn.access_log = config.worker_class == WorkerClass::gthread;
     gunicorn.timeout_s = config.timeout_s;
     gunicorn.backlog = config.backlog;
     gunicorn.cores = server_cores;
@@ -154,6 +172,7 @@ Run Harness::run(const RunConfig& config) {
     const double database_before_s = database_measured ? database_->cpu_s() : 0;
     const std::int64_t busy_before = read_busy_ticks(server_cores);
 
+    const std::size_t access_lines_before = server.access_log_lines().size();  // the boot's probe request
     const std::unique_ptr<LoadGenerator> generator = make_load_generator(config.load_generator);
     LoadProcess load_process;
     load_process.cores = loadgen_cores;
@@ -171,6 +190,8 @@ Run Harness::run(const RunConfig& config) {
     if (database_measured) m.database_cpu_s = database_->cpu_s() - database_before_s;
     m.master_cpu_s = ticks_to_s(server_after.master_ticks - server_before.master_ticks);
     m.worker_cpu_s = worker_cpu_s(server_before, server_after);
+
+    if (gunicorn.access_log) m.requests_by_worker = responses_by_process(server.access_log_lines(), access_lines_before);
 
     m.master_pss_kib = read_pss_kib(server.master_pid());
     for (pid_t worker : server.worker_pids())

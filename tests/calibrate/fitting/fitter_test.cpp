@@ -175,3 +175,51 @@ TEST_CASE("without the speed probes the slow runs bias the fitted CPU costs") {
     // recovery above is not vacuous.
     CHECK(p.db_backend_cpu_s > 1.1 * known_profile().db_backend_cpu_s);
 }
+
+namespace {
+
+// The known profile with gthread's memory terms and an accept race's wake delay.
+Profile known_gthread_profile() {
+    Profile p = known_profile();
+    p.memory.gthread_worker_kib = 900;
+    p.memory.thread_kib = 150;
+    p.gthread_main_wake_s = 0.002;
+    return p;
+}
+
+const Profile& fitted_full_gthread() {
+    static const Profile fitted = [] {
+        const auto runs = synthetic_runs(make_plan(PlanKind::full), known_gthread_profile(), SyntheticNoise{}, 7);
+        return fit_profile(runs, FitOptions{});
+    }();
+    return fitted;
+}
+
+}  // namespace
+
+TEST_CASE("the fitter recovers a gthread process's and each thread's memory from synthetic gthread runs") {
+    const Profile truth = known_gthread_profile();
+    const Profile& p = fitted_full_gthread();
+    check_recovered(p, "memory.gthread_worker_kib", p.memory.gthread_worker_kib, truth.memory.gthread_worker_kib, 0.1);
+    check_recovered(p, "memory.thread_kib", p.memory.thread_kib, truth.memory.thread_kib, 0.1);
+}
+
+TEST_CASE("the fitter finds the accept race's wake delay that generated the keep-alive runs") {
+    const Profile& p = fitted_full_gthread();
+    REQUIRE(p.gthread_main_wake_s.has_value());
+    // The grid's neighbours of 2 ms are 1.5 and 3 ms; one synthetic run per point is noisy.
+    CHECK(*p.gthread_main_wake_s >= 0.0015);
+    CHECK(*p.gthread_main_wake_s <= 0.003);
+}
+
+TEST_CASE("gthread runs leave the sync fit as it was") {
+    std::vector<RunConfig> sync_plan;
+    for (const RunConfig& c : make_plan(PlanKind::full))
+        if (c.worker_class == WorkerClass::sync) sync_plan.push_back(c);
+    const Profile sync_only = fit_profile(synthetic_runs(sync_plan, known_profile(), SyntheticNoise{}, 7), FitOptions{});
+    const Profile& both = fitted_full();
+    CHECK(both.loop_cpu_s == sync_only.loop_cpu_s);
+    CHECK(both.db_connect_s == sync_only.db_connect_s);
+    CHECK(both.memory.worker_private_kib == sync_only.memory.worker_private_kib);
+    CHECK(both.core_capacity == sync_only.core_capacity);
+}

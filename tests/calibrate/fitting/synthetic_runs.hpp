@@ -46,6 +46,14 @@ inline Profile known_profile() {
     return p;
 }
 
+// The plan's sync runs: what the tests of sync fitting and validation take.
+inline std::vector<RunConfig> sync_runs_of(const std::vector<RunConfig>& plan) {
+    std::vector<RunConfig> out;
+    for (const RunConfig& c : plan)
+        if (c.worker_class == WorkerClass::sync) out.push_back(c);
+    return out;
+}
+
 inline std::vector<Run> synthetic_runs(const std::vector<RunConfig>& plan, const Profile& truth,
                                        const SyntheticNoise& noise, std::uint64_t seed) {
     std::mt19937_64 rng(seed);
@@ -94,7 +102,11 @@ inline std::vector<Run> synthetic_runs(const std::vector<RunConfig>& plan, const
             static_cast<double>(sent) * slowdown * truth.loadgen_cpu_s * (1 + noise.cpu_relative_sd * normal(rng));
         m.master_pss_kib = truth.memory.master_pss_kib(c.workers) + noise.pss_sd_kib * normal(rng);
         for (int w = 0; w < c.workers; ++w)
-            m.worker_pss_kib.push_back(truth.memory.worker_pss_kib(c.workers) + noise.pss_sd_kib * normal(rng));
+            m.worker_pss_kib.push_back(truth.memory.worker_pss_kib(scenario.server) + noise.pss_sd_kib * normal(rng));
+        if (c.worker_class == WorkerClass::gthread) {  // the access log's counts, most first
+            m.requests_by_worker = r.served_by_worker;
+            std::sort(m.requests_by_worker.rbegin(), m.requests_by_worker.rend());
+        }
         m.boot_s = slowdown * (0.4 + truth.boot_s * c.workers / c.cores) + noise.boot_sd_s * normal(rng);
         runs.push_back(run);
     }

@@ -8,7 +8,7 @@ using namespace workersim;
 using namespace workersim::testing;
 
 TEST_CASE("a profile predicts the runs it generated within their simulation noise") {
-    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    const auto runs = synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), SyntheticNoise{}, 21);
     ValidationOptions options;
     options.seed = 1000;  // other seeds than the runs'
     const Validation v = validate_runs(known_profile(), runs, options);
@@ -21,7 +21,7 @@ TEST_CASE("a profile predicts the runs it generated within their simulation nois
 }
 
 TEST_CASE("a wrong profile shows up as large errors on the affected metric") {
-    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    const auto runs = synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), SyntheticNoise{}, 21);
     Profile wrong = known_profile();
     wrong.loop_cpu_s *= 1.5;
     const Validation v = validate_runs(wrong, runs, ValidationOptions{});
@@ -30,7 +30,7 @@ TEST_CASE("a wrong profile shows up as large errors on the affected metric") {
 }
 
 TEST_CASE("unmeasured metrics are left out, not counted as errors") {
-    auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    auto runs = synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), SyntheticNoise{}, 21);
     runs[0].measured.latency_p99_s = std::nullopt;  // httperf reports no p99
     const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
     CHECK_FALSE(v.runs[0].abs_pct_error[static_cast<std::size_t>(Metric::latency_p99)].has_value());
@@ -38,7 +38,7 @@ TEST_CASE("unmeasured metrics are left out, not counted as errors") {
 }
 
 TEST_CASE("holdout-only validation compares only the held-out runs") {
-    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    const auto runs = synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), SyntheticNoise{}, 21);
     ValidationOptions options;
     options.holdout_only = true;
     const Validation v = validate_runs(known_profile(), runs, options);
@@ -49,7 +49,7 @@ TEST_CASE("holdout-only validation compares only the held-out runs") {
 }
 
 TEST_CASE("validation is deterministic for a seed") {
-    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    const auto runs = synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), SyntheticNoise{}, 21);
     const Validation a = validate_runs(known_profile(), runs, ValidationOptions{});
     const Validation b = validate_runs(known_profile(), runs, ValidationOptions{});
     for (std::size_t i = 0; i < a.runs.size(); ++i) CHECK(a.runs[i].predicted == b.runs[i].predicted);
@@ -61,7 +61,7 @@ namespace {
 std::vector<Run> runs_on_a_drifting_host() {
     SyntheticNoise noise;
     noise.slow_host_factor = 1.6;
-    return synthetic_runs(make_plan(PlanKind::quick), known_profile(), noise, 21);
+    return synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), noise, 21);
 }
 
 // The truth, as fitted at the host's usual speed.
@@ -139,7 +139,7 @@ TEST_CASE("runs alike but for the cores or the load generator are compared as wh
 }
 
 TEST_CASE("a run whose processes' PSS could not be read has no memory to compare") {
-    auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    auto runs = synthetic_runs(sync_runs_of(make_plan(PlanKind::quick)), known_profile(), SyntheticNoise{}, 21);
     runs[0].measured.master_pss_kib = std::nullopt;
     runs[0].measured.worker_pss_kib.clear();
     const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
@@ -147,4 +147,32 @@ TEST_CASE("a run whose processes' PSS could not be read has no memory to compare
     CHECK_FALSE(v.runs[0].measured[memory].has_value());
     CHECK_FALSE(v.runs[0].abs_pct_error[memory].has_value());
     CHECK(v.metrics[memory].points == static_cast<int>(runs.size()) - 1);
+}
+
+TEST_CASE("gthread runs are summarised apart from sync runs, with their busiest process's share") {
+    const auto runs = synthetic_runs(make_plan(PlanKind::quick), known_profile(), SyntheticNoise{}, 21);
+    int gthread = 0;
+    for (const Run& r : runs) gthread += r.config.worker_class == WorkerClass::gthread ? 1 : 0;
+    REQUIRE(gthread > 0);
+    const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
+    const auto throughput = static_cast<std::size_t>(Metric::throughput);
+    CHECK(v.metrics[throughput].points == static_cast<int>(runs.size()) - gthread);
+    CHECK(v.gthread_metrics[throughput].points == gthread);
+    for (const RunComparison& c : v.runs) {
+        INFO(c.id);
+        CHECK(c.measured_busiest_share.has_value() == (c.worker_class == WorkerClass::gthread));
+        if (c.measured_busiest_share) CHECK(c.predicted_busiest_share > 0);
+    }
+}
+
+TEST_CASE("gthread runs alike but for hey's keep-alive are compared as a what-if pair") {
+    std::vector<RunConfig> plan;
+    for (const RunConfig& c : make_plan(PlanKind::quick))
+        if (c.worker_class == WorkerClass::gthread && c.workers == 4) plan.push_back(c);
+    REQUIRE(plan.size() == 2);
+    const Validation v = validate_runs(known_profile(), synthetic_runs(plan, known_profile(), SyntheticNoise{}, 3),
+                                       ValidationOptions{});
+    REQUIRE(v.knobs.size() == 1);
+    CHECK(v.knobs[0].knob == "keepalive");
+    CHECK(v.knobs[0].from_id.find("-close") != std::string::npos);
 }

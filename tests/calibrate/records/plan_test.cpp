@@ -43,15 +43,16 @@ TEST_CASE("the quick plan fits in three minutes") {
     CHECK(nominal_duration_s(make_plan(PlanKind::quick)) < 180);
 }
 
-TEST_CASE("the full plan takes about 25 minutes") {
+TEST_CASE("the full plan takes about 35 minutes") {
     const double s = nominal_duration_s(make_plan(PlanKind::full));
-    CHECK(s > 15 * 60);
-    CHECK(s < 30 * 60);
+    CHECK(s > 25 * 60);
+    CHECK(s < 45 * 60);
 }
 
 TEST_CASE("the full plan covers the seed article's grid on both placements") {
     std::set<std::tuple<int, double, int, bool>> points;  // workers, io, cores, shared
-    for (const RunConfig& c : make_plan(PlanKind::full)) points.insert({c.workers, c.io_pct, c.cores, c.loadgen_shared});
+    for (const RunConfig& c : make_plan(PlanKind::full))
+        if (c.worker_class == WorkerClass::sync) points.insert({c.workers, c.io_pct, c.cores, c.loadgen_shared});
     for (double io : {100.0, 0.0, 90.0, 50.0, 75.0})
         for (int w : {1, 2, 4, 8}) {
             INFO("workers " << w << ", io " << io);
@@ -103,4 +104,40 @@ TEST_CASE("the failure plan's requests outlast Gunicorn's timeout and are never 
         const double request_s = c.io_pct > 0 ? c.io_pct / 100 * c.unit_s : c.cpu_pct / 100 * c.unit_s * 0.15;
         CHECK(request_s > c.timeout_s);
     }
+}
+
+TEST_CASE("the full plan covers gthread's processes, threads, mixes, placements and keep-alive") {
+    std::set<std::tuple<int, int, double, int, bool>> points;  // processes, threads, io, cores, keep-alive
+    int threads_above_cores = 0, pool_above_clients = 0, held_out = 0, gthread = 0;
+    for (const RunConfig& c : make_plan(PlanKind::full)) {
+        if (c.worker_class != WorkerClass::gthread) continue;
+        ++gthread;
+        points.insert({c.workers, c.threads, c.io_pct, c.cores, c.client_keep_alive});
+        if (c.threads > c.cores) ++threads_above_cores;
+        if (c.workers * c.threads > c.clients) ++pool_above_clients;
+        if (c.holdout) ++held_out;
+    }
+    for (int p : {1, 2, 4})
+        for (int t : {1, 2, 4, 8})
+            for (double io : {100.0, 0.0, 90.0})
+                for (int cores : {1, 2}) {
+                    INFO(p << " x " << t << ", io " << io << ", cores " << cores);
+                    CHECK(points.count({p, t, io, cores, true}) == 1);
+                    if (p > 1) CHECK(points.count({p, t, io, cores, false}) == 1);
+                }
+    CHECK(threads_above_cores > 0);
+    CHECK(pool_above_clients >= 4);
+    CHECK(held_out == gthread / 3);
+}
+
+TEST_CASE("the quick plan has gthread runs with and without keep-alive and one held out") {
+    int keep_alive = 0, close = 0, held_out = 0;
+    for (const RunConfig& c : make_plan(PlanKind::quick)) {
+        if (c.worker_class != WorkerClass::gthread) continue;
+        (c.client_keep_alive ? keep_alive : close) += 1;
+        held_out += c.holdout ? 1 : 0;
+    }
+    CHECK(keep_alive >= 3);
+    CHECK(close >= 1);
+    CHECK(held_out == 1);
 }
