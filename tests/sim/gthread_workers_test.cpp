@@ -291,3 +291,17 @@ TEST_CASE("max_requests counts per process: each incarnation serves max_requests
         REQUIRE(r.worker_restarts >= 400 / 13 - 2);
     }
 }
+
+TEST_CASE("a new connection costs connection_cpu_s once; a kept one's next request does not") {
+    // One process, one thread, one client: 10 requests of 100 ms IO each, and 10 ms of
+    // Python per new connection. With keep-alive only the first request opens one:
+    // 10 x 0.1 + 0.01 s; without, every request does: 10 x 0.11 s.
+    const auto makespan_s = [](bool keep_alive) {
+        Scenario s = closed(gthread(1, 1, 1), 1, 10, {io(Distribution::deterministic(0.1))});
+        s.server.connection_cpu_s = 0.01;
+        s.load.keep_alive = keep_alive;
+        return simulate(s, 1).makespan_s;
+    };
+    CHECK(makespan_s(true) == Approx(1.01).epsilon(1e-9));
+    CHECK(makespan_s(false) == Approx(1.10).epsilon(1e-9));
+}
