@@ -57,6 +57,16 @@ Scenario closed_30_on_5(std::int64_t requests) {
     return s;
 }
 
+// The same closed loop under gthread: 5 processes x 1 thread with hey's keep-alive, and
+// 1 process x 5 threads (the main loop's default costs: the accept race runs).
+Scenario closed_30_on_gthread(int processes, int threads, std::int64_t requests) {
+    Scenario s = closed_30_on_5(requests);
+    s.server.worker_class = WorkerClass::gthread;
+    s.server.workers = processes;
+    s.server.threads = threads;
+    return s;
+}
+
 // Processor sharing under load: 100 clients, 64 workers on 16 cores, exponential 50 ms CPU
 // then exponential 50 ms IO (about 20 runnable jobs on 16 cores at any time).
 Scenario ps_heavy(std::int64_t requests) {
@@ -168,6 +178,8 @@ int main(int argc, char** argv) {
     std::printf("workersim_bench: one thread, median of %d repetitions (seeds 1..%d)\n", repetitions, repetitions);
     bench("open M/M/8, 72/s, 100 ms exp IO, 10^6", open_mm8(n(1e6)), repetitions);
     bench("closed 30 clients, 5 workers, 1 s IO, 10^6", closed_30_on_5(n(1e6)), repetitions);
+    bench("closed 30 clients, gthread 5 x 1, 1 s IO, 10^6", closed_30_on_gthread(5, 1, n(1e6)), repetitions);
+    bench("closed 30 clients, gthread 1 x 5, 1 s IO, 10^6", closed_30_on_gthread(1, 5, n(1e6)), repetitions);
     bench("PS: 100 clients, 64 workers, 16 cores, 10^6", ps_heavy(n(1e6)), repetitions);
     bench("open M/M/8, 10^7", open_mm8(n(1e7)), repetitions);
     std::printf("replications (open M/M/8):\n");
