@@ -115,6 +115,7 @@ int predict_command(int argc, const char* const* argv) {
     const WhatIf what_if = what_if_from(vm);
     const Scenario scenario = as_usage_error([&] { return build_scenario(profile, what_if); });
     const PredictionMethod method = method_from(vm);
+    require_method_models(method, scenario.server);
     if (vm.count("timeline")) return print_timeline_run(vm, scenario, method);
     if (method != PredictionMethod::sim) return print_analytic_run(vm, scenario, method);
     const report::SimulatedPrediction prediction = simulated_prediction(vm, profile, what_if, scenario);

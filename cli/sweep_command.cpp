@@ -208,6 +208,7 @@ int sweep_command(int argc, const char* const* argv) {
             return s;
         });
         sweep.open_load.push_back(scenarios[i].load.kind == LoadKind::open);
+        require_method_models(method, scenarios[i].server);
     }
     if (method != PredictionMethod::mva) sweep.sim.resize(scenarios.size());
     if (method != PredictionMethod::sim) sweep.mva.resize(scenarios.size());

@@ -99,6 +99,18 @@ expect_usage "--max-requests|-1" -- $P --max-requests -1
 expect_usage "--max-requests-jitter|x" -- $P --max-requests-jitter x
 expect_usage "--seed|-1" -- $P --seed -1
 
+# ---- gthread ----
+expect_usage "--worker-class|eventlet|sync or gthread" -- $P --worker-class eventlet
+expect_usage "--worker-class|any|sync or gthread" -- predict --calibration none -k any
+expect_usage "--threads|0|1..10000" -- $P --threads 0
+expect_usage "--worker-connections|0|1..1048576" -- $P --worker-connections 0
+expect_usage "--keepalive|-1" -- $P --keepalive -1
+expect_usage "--client-keepalive|maybe|on or off" -- $P --client-keepalive maybe
+expect_usage "--gil-free-pct|150|0..100" -- $P --gil-free-pct 150
+expect_usage "--method mva|sync workers only|--method sim" -- predict --calibration none -k gthread --threads 4 --method mva
+expect_usage "--method both|sync workers only" -- sweep --calibration none --threads 4 --workers 1,2 --method both
+expect_ok predict --calibration none -k gthread --threads 4 --client-keepalive off --gil-free-pct 50
+
 # ---- numbers and percentages ----
 expect_usage "--io-pct|120|0..100" -- $P --io-pct 120
 expect_usage "--io-pct|nan" -- $P --io-pct nan
