@@ -92,6 +92,7 @@ std::vector<Axis> swept_axes(const po::variables_map& vm, po::variables_map& res
     };
     std::vector<Axis> axes = {integers("workers", "workers", kWorkersRange),
                               integers("cores", "cores", kCoresRange),
+                              integers("threads", "threads", kThreadsRange),
                               {"io-pct", "io_pct", false, 0, 100, {}},
                               integers("clients", "clients", kClientsRange),
                               {"rate", "rate_per_s", false, 1e-9, 1e9, {}}};
@@ -104,8 +105,8 @@ std::vector<Axis> swept_axes(const po::variables_map& vm, po::variables_map& res
             rest.erase(axis.flag);
         }
     }
-    if (swept.empty()) throw UsageError("nothing to sweep: give a range to one or two of --workers, --cores, --io-pct, --clients, --rate");
-    if (swept.size() > 2) throw UsageError("sweep varies at most two of --workers, --cores, --io-pct, --clients, --rate at once");
+    if (swept.empty()) throw UsageError("nothing to sweep: give a range to one or two of --workers, --cores, --threads, --io-pct, --clients, --rate");
+    if (swept.size() > 2) throw UsageError("sweep varies at most two of --workers, --cores, --threads, --io-pct, --clients, --rate at once");
     auto sweeps = [&](const char* flag) {
         for (const Axis& a : swept)
             if (std::string(a.flag) == flag) return true;
@@ -136,6 +137,7 @@ WhatIf what_if_at(WhatIf q, const std::vector<Axis>& swept, const std::vector<do
         const double v = point[k];
         if (flag == "workers") q.workers = static_cast<int>(v);
         else if (flag == "cores") q.cores = static_cast<int>(v);
+        else if (flag == "threads") q.server.threads = static_cast<int>(v);  // > 1 runs gthread, as Gunicorn does
         else if (flag == "io-pct") {
             q.workload.io_pct = v;
             q.workload.cpu_pct.reset();

@@ -110,6 +110,8 @@ expect_usage "--gil-free-pct|150|0..100" -- $P --gil-free-pct 150
 expect_usage "--method mva|sync workers only|--method sim" -- predict --calibration none -k gthread --threads 4 --method mva
 expect_usage "--method both|sync workers only" -- sweep --calibration none --threads 4 --workers 1,2 --method both
 expect_ok predict --calibration none -k gthread --threads 4 --client-keepalive off --gil-free-pct 50
+expect_ok sweep --calibration none --threads 1,4 --workers 2 --clients 8 --requests 16
+expect_usage "--threads|0|1..10000" -- sweep --calibration none --threads 0,4 --workers 2
 
 # ---- numbers and percentages ----
 expect_usage "--io-pct|120|0..100" -- $P --io-pct 120
