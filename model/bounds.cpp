@@ -6,6 +6,32 @@
 
 namespace workersim {
 
+namespace {
+
+bool gthread(const Scenario& s) { return effective_worker_class(s.server) == WorkerClass::gthread; }
+
+// What can hold a request at once: processes under sync, their pool threads under gthread.
+double holders(const Scenario& s) {
+    return gthread(s) ? static_cast<double>(s.server.workers) * s.server.threads : s.server.workers;
+}
+
+// The worker's CPU that needs its process's GIL (the database backend's is another process).
+double python_demand_s(const Scenario& s) {
+    double total = 0;
+    for (const Phase& p : s.request)
+        if (p.kind == PhaseKind::cpu && p.owner == PhaseOwner::worker)
+            total += p.duration.expected_s() * (1 - p.gil_free_share);
+    return total;
+}
+
+double gil_limit_rps(const Scenario& s) {
+    const double python_s = python_demand_s(s);
+    if (!gthread(s) || python_s <= 0) return std::numeric_limits<double>::infinity();
+    return s.server.workers / python_s;
+}
+
+}  // namespace
+
 AsymptoticBounds asymptotic_bounds(const Scenario& s) {
     constexpr double kInfinity = std::numeric_limits<double>::infinity();
     AsymptoticBounds b;
@@ -13,10 +39,13 @@ AsymptoticBounds asymptotic_bounds(const Scenario& s) {
     b.io_demand_s = s.io_demand_s();
     b.min_response_s = b.cpu_demand_s / s.host.capacity(1) + b.io_demand_s;
     const bool closed = s.load.kind == LoadKind::closed;
-    b.population = closed ? std::min(s.load.clients, s.server.workers) : s.server.workers;
+    const double pool = holders(s);
+    b.population = static_cast<int>(closed ? std::min<double>(s.load.clients, pool) : pool);
     b.pool_limit_rps = b.min_response_s > 0 ? b.population / b.min_response_s : kInfinity;
     b.cpu_limit_rps = b.cpu_demand_s > 0 ? s.host.capacity(s.host.cores) / b.cpu_demand_s : kInfinity;
-    b.max_throughput_rps = std::min(b.pool_limit_rps, b.cpu_limit_rps);
+    b.python_demand_s = gthread(s) ? python_demand_s(s) : 0;
+    b.gil_limit_rps = gil_limit_rps(s);
+    b.max_throughput_rps = std::min({b.pool_limit_rps, b.cpu_limit_rps, b.gil_limit_rps});
     if (!closed) b.max_throughput_rps = std::min(b.max_throughput_rps, s.load.rate_per_s);
     b.min_client_response_s =
         closed && b.max_throughput_rps > 0 && b.max_throughput_rps < kInfinity
@@ -28,8 +57,9 @@ AsymptoticBounds asymptotic_bounds(const Scenario& s) {
 double pool_capacity_rps(const Scenario& s) {
     const double cpu_s = s.cpu_demand_s() + s.load.loadgen_cpu_s;
     const double demand_s = s.cpu_demand_s() + s.io_demand_s();
-    double capacity = demand_s > 0 ? s.server.workers / demand_s : std::numeric_limits<double>::infinity();
+    double capacity = demand_s > 0 ? holders(s) / demand_s : std::numeric_limits<double>::infinity();
     if (cpu_s > 0) capacity = std::min(capacity, s.host.capacity(s.host.cores) / cpu_s);
+    capacity = std::min(capacity, gil_limit_rps(s));
     return std::isfinite(capacity) ? capacity : 0.0;
 }
 
