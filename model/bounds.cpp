@@ -10,11 +10,6 @@ namespace {
 
 bool gthread(const Scenario& s) { return effective_worker_class(s.server) == WorkerClass::gthread; }
 
-// What can hold a request at once: processes under sync, their pool threads under gthread.
-double holders(const Scenario& s) {
-    return gthread(s) ? static_cast<double>(s.server.workers) * s.server.threads : s.server.workers;
-}
-
 // The worker's CPU that needs its process's GIL (the database backend's is another process).
 double python_demand_s(const Scenario& s) {
     double total = 0;
@@ -32,6 +27,8 @@ double gil_limit_rps(const Scenario& s) {
 
 }  // namespace
 
+int request_holders(const Scenario& s) { return gthread(s) ? s.server.workers * s.server.threads : s.server.workers; }
+
 AsymptoticBounds asymptotic_bounds(const Scenario& s) {
     constexpr double kInfinity = std::numeric_limits<double>::infinity();
     AsymptoticBounds b;
@@ -39,8 +36,8 @@ AsymptoticBounds asymptotic_bounds(const Scenario& s) {
     b.io_demand_s = s.io_demand_s();
     b.min_response_s = b.cpu_demand_s / s.host.capacity(1) + b.io_demand_s;
     const bool closed = s.load.kind == LoadKind::closed;
-    const double pool = holders(s);
-    b.population = static_cast<int>(closed ? std::min<double>(s.load.clients, pool) : pool);
+    const int pool = request_holders(s);
+    b.population = closed ? std::min(s.load.clients, pool) : pool;
     b.pool_limit_rps = b.min_response_s > 0 ? b.population / b.min_response_s : kInfinity;
     b.cpu_limit_rps = b.cpu_demand_s > 0 ? s.host.capacity(s.host.cores) / b.cpu_demand_s : kInfinity;
     b.python_demand_s = gthread(s) ? python_demand_s(s) : 0;
@@ -57,7 +54,7 @@ AsymptoticBounds asymptotic_bounds(const Scenario& s) {
 double pool_capacity_rps(const Scenario& s) {
     const double cpu_s = s.cpu_demand_s() + s.load.loadgen_cpu_s;
     const double demand_s = s.cpu_demand_s() + s.io_demand_s();
-    double capacity = demand_s > 0 ? holders(s) / demand_s : std::numeric_limits<double>::infinity();
+    double capacity = demand_s > 0 ? request_holders(s) / demand_s : std::numeric_limits<double>::infinity();
     if (cpu_s > 0) capacity = std::min(capacity, s.host.capacity(s.host.cores) / cpu_s);
     capacity = std::min(capacity, gil_limit_rps(s));
     return std::isfinite(capacity) ? capacity : 0.0;

@@ -32,6 +32,10 @@ struct AsymptoticBounds {
 
 AsymptoticBounds asymptotic_bounds(const Scenario& scenario);
 
+// What can hold a request at once: the worker processes under sync, their pool threads
+// (workers x threads, at most 10^9 by model/limits.hpp) under gthread.
+int request_holders(const Scenario& scenario);
+
 // The pool's throughput bound that flags an open load as unstable (Result::capacity_rps), one
 // figure for the simulator and the analytic models: every worker (gthread: every thread) busy
 // on a request's CPU and IO demand, the cores saturated by the CPU demand and the load

@@ -28,14 +28,18 @@ double MemoryModel::total_pss_kib(int workers) const {
     return master_private_kib + workers * worker_private_kib + shared_kib;
 }
 
+// A gthread process's PSS beyond a sync worker's; 0 under sync.
+double MemoryModel::gthread_extra_kib(const ServerConfig& server) const {
+    if (effective_worker_class(server) == WorkerClass::sync) return 0.0;
+    return gthread_worker_kib + server.threads * thread_kib;
+}
+
 double MemoryModel::worker_pss_kib(const ServerConfig& server) const {
-    const double sync_kib = worker_pss_kib(server.workers);
-    if (effective_worker_class(server) == WorkerClass::sync) return sync_kib;
-    return sync_kib + gthread_worker_kib + server.threads * thread_kib;
+    return worker_pss_kib(server.workers) + gthread_extra_kib(server);
 }
 
 double MemoryModel::total_pss_kib(const ServerConfig& server) const {
-    return master_pss_kib(server.workers) + server.workers * worker_pss_kib(server);
+    return total_pss_kib(server.workers) + server.workers * gthread_extra_kib(server);
 }
 
 MemoryEstimate MemoryModel::estimate(const ServerConfig& server) const {
@@ -48,12 +52,9 @@ MemoryEstimate MemoryModel::estimate(const ServerConfig& server) const {
 }
 
 MemoryEstimate MemoryModel::estimate(int workers) const {
-    MemoryEstimate m;
-    m.master_kib = master_pss_kib(workers);
-    m.per_worker_kib = worker_pss_kib(workers);
-    m.workers_kib = workers * m.per_worker_kib;
-    m.total_kib = total_pss_kib(workers);
-    return m;
+    ServerConfig sync;
+    sync.workers = workers;
+    return estimate(sync);
 }
 
 WorkerClass effective_worker_class(const ServerConfig& server) {

@@ -146,6 +146,7 @@ struct MemoryModel {
     double worker_pss_kib(const ServerConfig& server) const;
     double total_pss_kib(const ServerConfig& server) const;
     MemoryEstimate estimate(const ServerConfig& server) const;
+    double gthread_extra_kib(const ServerConfig& server) const;  // a gthread process beyond a sync one's PSS
 };
 
 struct Scenario {

@@ -142,10 +142,8 @@ private:
 
     Simulation finish() {
         const double start_s = std::max(0.0, clients_.first_send_s());
-        const int n = scenario_.server.workers;
         // Utilisation is of what can hold a request: processes under sync, pool threads under gthread.
-        const int holders = is_gthread(scenario_) ? n * scenario_.server.threads : n;
-        Simulation out = statistics_.finish(start_s, clients_.last_resolution_s(), holders);
+        Simulation out = statistics_.finish(start_s, clients_.last_resolution_s(), request_holders(scenario_));
         Result& r = out.result;
         pool_.visit([&](const auto& workers) {
             if constexpr (std::is_same_v<std::decay_t<decltype(workers)>, GthreadWorkers>)
