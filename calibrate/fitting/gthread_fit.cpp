@@ -1,13 +1,12 @@
 #include "calibrate/fitting/gthread_fit.hpp"
 
-#include <Eigen/Dense>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <numeric>
 
 #include "analysis/replications.hpp"
+#include "calibrate/fitting/least_squares.hpp"
 #include "calibrate/fitting/validation.hpp"
 #include "model/sample_statistics.hpp"
 #include "model/what_if.hpp"
@@ -48,16 +47,12 @@ void fit_memory(const std::vector<const Run*>& runs, Profile& p) {
         x.row(i) << 1.0, rows[static_cast<std::size_t>(i)][0];
         y(i) = rows[static_cast<std::size_t>(i)][1];
     }
-    const Eigen::VectorXd beta = x.colPivHouseholderQr().solve(y);
-    const Eigen::VectorXd residual = y - x * beta;
-    const double dof = static_cast<double>(n - 2);
-    const double sigma2 = dof > 0 ? residual.squaredNorm() / dof : 0.0;
-    const Eigen::VectorXd se = (sigma2 * (x.transpose() * x).inverse()).diagonal().cwiseMax(0.0).cwiseSqrt();
-    const double rms = std::sqrt(residual.squaredNorm() / static_cast<double>(n));
-    p.memory.gthread_worker_kib = std::max(0.0, beta(0));
-    p.memory.thread_kib = std::max(0.0, beta(1));
-    p.fit["memory.gthread_worker_kib"] = {se(0), rms, static_cast<int>(n)};
-    p.fit["memory.thread_kib"] = {se(1), rms, static_cast<int>(n)};
+    const LinearFit fit =
+        fit_least_squares(x, y, Eigen::VectorXd::Ones(n), "memory.gthread_worker_kib, memory.thread_kib");
+    p.memory.gthread_worker_kib = std::max(0.0, fit.beta(0));
+    p.memory.thread_kib = std::max(0.0, fit.beta(1));
+    p.fit["memory.gthread_worker_kib"] = quality(fit, 0);
+    p.fit["memory.thread_kib"] = quality(fit, 1);
 }
 
 // Mean throughput and busiest share of `seeds` simulations of the run with the profile's
@@ -80,12 +75,11 @@ Simulated simulate_run(const Profile& p, const Run& run, int seeds) {
     return out;
 }
 
-// The candidate that minimises the runs' mean squared log throughput ratio (plus, with
-// `share`, the squared difference of the busiest process's share), set through `apply`.
-// Returns the best objective's square root: the fit's rms residual.
+// The candidate that minimises the runs' mean of the squared log throughput ratio plus the
+// squared difference of the busiest process's share, set through `apply`. Returns the best
+// objective's square root: the fit's rms residual.
 template <class Apply>
-double grid_search(const std::vector<const Run*>& runs, Profile& p, const std::vector<double>& candidates, bool share,
-                   Apply apply) {
+double grid_search(const std::vector<const Run*>& runs, Profile& p, const std::vector<double>& candidates, Apply apply) {
     constexpr int kSeeds = 8;  // the share's run-to-run spread, not the fit's, dominates
     double best = candidates.front(), best_objective = INFINITY;
     for (double candidate : candidates) {
@@ -94,7 +88,7 @@ double grid_search(const std::vector<const Run*>& runs, Profile& p, const std::v
         for (const Run* r : runs) {
             const Simulated s = simulate_run(p, *r, kSeeds);
             const double thr = std::log(s.throughput_rps / r->measured.throughput_rps);
-            const double d = share ? s.busiest_share - busiest_share(r->measured.requests_by_worker) : 0.0;
+            const double d = s.busiest_share - busiest_share(r->measured.requests_by_worker);
             total += thr * thr + d * d;
         }
         const double objective = total / static_cast<double>(runs.size());
@@ -139,7 +133,7 @@ void fit_wake(const std::vector<const Run*>& runs, Profile& p) {
     // From an idle host's ~50 us to a loaded one's several CFS wake-up granularities.
     const std::vector<double> grid_s = {25e-6, 50e-6, 0.1e-3, 0.2e-3, 0.35e-3, 0.5e-3, 0.75e-3,
                                         1e-3,  1.5e-3, 2e-3,  3e-3,   4e-3,   6e-3,   8e-3};
-    const double rms = grid_search(keep_alive, p, grid_s, true, [](Profile& q, double s) { q.gthread_main_wake_s = s; });
+    const double rms = grid_search(keep_alive, p, grid_s, [](Profile& q, double s) { q.gthread_main_wake_s = s; });
     p.fit["gthread_main_wake_s"] = {0.0, rms, static_cast<int>(keep_alive.size())};
 }
 

@@ -1,9 +1,11 @@
 #pragma once
 // What gthread runs add to a profile the sync runs fitted (calibrate/fitting/fitter.hpp):
 //   memory.gthread_worker_kib, memory.thread_kib: a gthread process's PSS beyond a sync
-//       worker's, by least squares over every worker's PSS against its --threads (runs where
-//       every process met at least as many connections as it has threads, since
-//       ThreadPoolExecutor starts a thread only when no idle one can take the work);
+//       worker's, by least squares over every worker's PSS against its --threads, from the
+//       runs where every pool thread must have started (ThreadPoolExecutor starts one only
+//       when no idle one can take the work): one process with at least as many clients as
+//       threads, or no keep-alive with twice the pool's threads as clients and every process
+//       serving;
 //   gthread_connection_cpu_s: gthread's Python per new connection (ServerConfig::
 //       connection_cpu_s): the -disable-keepalive runs' worker CPU per request beyond the
 //       sync fit's, at the profile's speed;
@@ -28,8 +30,7 @@ namespace workersim {
 // run mean) and it has no standard error.
 void fit_gthread(const std::vector<Run>& runs, Profile& profile);
 
-// The share of a run's responses its busiest process wrote (requests_by_worker is sorted,
-// most first); 0 when the run did not count them.
+// The share of a run's responses its busiest process wrote; 0 when the run did not count them.
 double busiest_share(const std::vector<std::int64_t>& responses_by_process);
 
 }  // namespace workersim
