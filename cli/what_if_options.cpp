@@ -115,19 +115,14 @@ std::uint64_t seed_from(const po::variables_map& vm) {
     return static_cast<std::uint64_t>(parse_integer("--seed", text(vm, "seed"), 0, INT64_MAX));
 }
 
-WhatIf what_if_from(const po::variables_map& vm, bool any_worker_class) {
+WhatIf what_if_from(const po::variables_map& vm) {
     WhatIf q;
     if (vm.count("worker-class")) {
         const std::string name = text(vm, "worker-class");
-        if (name == "any" && any_worker_class) {
-            // recommend searches both classes from this (sync) what-if
-        } else {
-            try {
-                q.server.worker_class = worker_class_from_name(name);
-            } catch (const std::invalid_argument&) {
-                throw UsageError("--worker-class " + name + ": expected sync or gthread" +
-                                 (any_worker_class ? " or any" : ""));
-            }
+        try {
+            q.server.worker_class = worker_class_from_name(name);
+        } catch (const std::invalid_argument&) {
+            throw UsageError("--worker-class " + name + ": expected sync or gthread");
         }
     }
     if (vm.count("threads"))

@@ -19,9 +19,7 @@ po::options_description load_options();      // --clients --requests --rate --lo
 po::options_description profile_options();   // --calibration
 
 // The what-if the flags describe. `workers` comes from --workers unless the caller sweeps it.
-// --worker-class any is a usage error unless `any_worker_class` (recommend, which searches
-// both): the what-if is then sync's.
-WhatIf what_if_from(const po::variables_map& vm, bool any_worker_class = false);
+WhatIf what_if_from(const po::variables_map& vm);
 Profile profile_from(const po::variables_map& vm);
 std::uint64_t seed_from(const po::variables_map& vm);
 
