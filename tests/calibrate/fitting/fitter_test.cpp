@@ -26,11 +26,13 @@ void check_recovered(const Profile& fitted, const std::string& name, double valu
     CHECK(std::abs(value - truth) <= 4 * q.std_error + 1e-12);
 }
 
+// The full plan's synthetic runs of `truth`, fitted.
+Profile fit_of_full_plan(const Profile& truth) {
+    return fit_profile(synthetic_runs(make_plan(PlanKind::full), truth, SyntheticNoise{}, 7), FitOptions{});
+}
+
 const Profile& fitted_full() {
-    static const Profile fitted = [] {
-        const auto runs = synthetic_runs(make_plan(PlanKind::full), known_profile(), SyntheticNoise{}, 7);
-        return fit_profile(runs, FitOptions{});
-    }();
+    static const Profile fitted = fit_of_full_plan(known_profile());
     return fitted;
 }
 
@@ -188,10 +190,7 @@ Profile known_gthread_profile() {
 }
 
 const Profile& fitted_full_gthread() {
-    static const Profile fitted = [] {
-        const auto runs = synthetic_runs(make_plan(PlanKind::full), known_gthread_profile(), SyntheticNoise{}, 7);
-        return fit_profile(runs, FitOptions{});
-    }();
+    static const Profile fitted = fit_of_full_plan(known_gthread_profile());
     return fitted;
 }
 
@@ -213,10 +212,8 @@ TEST_CASE("the fitter finds the accept race's wake delay that generated the keep
 }
 
 TEST_CASE("gthread runs leave the sync fit as it was") {
-    std::vector<RunConfig> sync_plan;
-    for (const RunConfig& c : make_plan(PlanKind::full))
-        if (c.worker_class == WorkerClass::sync) sync_plan.push_back(c);
-    const Profile sync_only = fit_profile(synthetic_runs(sync_plan, known_profile(), SyntheticNoise{}, 7), FitOptions{});
+    const Profile sync_only = fit_profile(
+        synthetic_runs(sync_runs_of(make_plan(PlanKind::full)), known_profile(), SyntheticNoise{}, 7), FitOptions{});
     const Profile& both = fitted_full();
     CHECK(both.loop_cpu_s == sync_only.loop_cpu_s);
     CHECK(both.db_connect_s == sync_only.db_connect_s);
