@@ -6,40 +6,23 @@
 #include <stdexcept>
 
 #include "model/bounds.hpp"
-#include "model/invalid_field.hpp"
 #include "model/mva.hpp"
 #include "sim/simulator.hpp"
+#include "sizing/gthread_sizing.hpp"
+#include "sizing/objective.hpp"
 
 namespace workersim {
 
 namespace {
 
-// Counts within this fraction of the best throughput count as the best (issue 4: fewest
-// workers within 1%).
-constexpr double kWithinBest = 0.01;
+using sizing::kWithinBest;
 // How far the screening looks, past max_workers and the budget, to say what an infeasible
 // query would need: as far as a query may screen.
 constexpr int kSearchBeyond = static_cast<int>(kMaxWorkersRange.max);
 
 class Sizing {
 public:
-    explicit Sizing(const RecommendQuery& q) : q_(q) {
-        if (!kMaxWorkersRange.contains(q.max_workers))
-            throw InvalidField("max_workers", q.max_workers, kMaxWorkersRange.text());
-        WhatIf w = q.what_if;
-        w.workers = 1;
-        base_ = build_scenario(q.profile, w);
-        if (q.worker_kib) {
-            // A heavier app: each worker's PSS is given outright; the master keeps its own
-            // (Gunicorn loads the app in the workers unless --preload).
-            const MemoryModel& m = base_.memory;
-            base_.memory = MemoryModel{m.master_private_kib + m.shared_kib, *q.worker_kib, 0.0};
-        }
-        base_.load.requests = std::max(base_.load.requests, q.steady_requests);
-        if (base_.load.kind == LoadKind::closed)
-            base_.load.requests = std::max<std::int64_t>(base_.load.requests, base_.load.clients);
-        validate(base_);
-    }
+    explicit Sizing(const RecommendQuery& q) : q_(q), base_(sizing::sizing_scenario(q)) {}
 
     Scenario at(int workers) const {
         Scenario s = base_;
@@ -47,16 +30,11 @@ public:
         return s;
     }
     bool closed() const { return base_.load.kind == LoadKind::closed; }
-    bool has_slo() const { return q_.slo_p99_s || q_.slo_mean_s; }
+    bool has_slo() const { return sizing::has_slo(q_); }
     double memory_kib(int workers) const { return base_.memory.total_pss_kib(workers); }
     bool fits(int workers) const { return !q_.memory_kib || memory_kib(workers) <= *q_.memory_kib; }
 
-    bool meets(const Result& r) const {
-        if (r.unstable || r.stalled || r.errors.total() > 0) return false;
-        if (q_.slo_p99_s && r.latency.p99_s > *q_.slo_p99_s) return false;
-        if (q_.slo_mean_s && r.latency.mean_s > *q_.slo_mean_s) return false;
-        return true;
-    }
+    bool meets(const Result& r) const { return sizing::meets_objective(q_, r); }
 
     const Result& simulated(int workers) {
         auto it = sims_.find(workers);
@@ -278,9 +256,7 @@ void advise_infeasible(const Sizing& sizing, const Screen& screen, Recommendatio
     rec.advice.push_back(cores);
 }
 
-}  // namespace
-
-Recommendation recommend(const RecommendQuery& q) {
+Recommendation recommend_sync(const RecommendQuery& q) {
     Sizing sizing(q);
     Recommendation rec;
     const Screen s = screen(sizing, rec);
@@ -304,6 +280,23 @@ Recommendation recommend(const RecommendQuery& q) {
     }
     rec.simulations = sizing.simulations();
     return rec;
+}
+
+}  // namespace
+
+std::vector<int> default_thread_counts() { return {1, 2, 4, 8, 16, 32}; }
+
+Recommendation recommend(const RecommendQuery& q) {
+    switch (q.worker_class) {
+        case WorkerClassSearch::sync: return recommend_sync(q);
+        case WorkerClassSearch::gthread: return sizing::recommend_gthread(q);
+        case WorkerClassSearch::any: break;
+    }
+    throw std::invalid_argument("worker_class any: sizes two classes; compare_worker_classes answers it");
+}
+
+WorkerClassComparison compare_worker_classes(const RecommendQuery& q) {
+    return {recommend_sync(q), sizing::recommend_gthread(q)};
 }
 
 }  // namespace workersim

@@ -12,8 +12,9 @@ using namespace workersim;
 namespace {
 
 // A fixed host in the image of the measured one (2 cores, the article's loop at 0.9 s of
-// CPU, a new PostgreSQL connection for each request with IO, about 7 MiB per worker), built
-// here so that a re-calibration cannot move what these tests expect.
+// CPU, a new PostgreSQL connection for each request with IO, about 7 MiB per worker, a
+// gthread process 550 KiB more and each of its threads 125 KiB), built here so that a
+// re-calibration cannot move what these tests expect.
 Profile test_host() {
     Profile p;
     p.name = "test-host";
@@ -28,7 +29,7 @@ Profile test_host() {
     p.cpu_cv = 0.15;
     p.loadgen_cpu_s = 0.0008;
     p.boot_s = 0.055;
-    p.memory = MemoryModel{6500, 7500, 22800};
+    p.memory = MemoryModel{6500, 7500, 22800, 550, 125};
     return p;
 }
 
@@ -172,4 +173,142 @@ TEST_CASE("more workers than the query screens would do: the advice says so and 
     CHECK(rec.advice.front().remedy == Remedy::add_memory);
     CHECK(rec.advice.front().workers > 4);
     CHECK(rec.advice.front().beyond_max_workers);
+}
+
+// ---- gthread and `any` (issue 13) ----
+
+namespace {
+
+RecommendQuery io_bound_closed(int clients) {
+    RecommendQuery q;
+    q.profile = test_host();
+    q.what_if.cores = 2;
+    q.what_if.workload.io_pct = 100;
+    q.what_if.load.clients = clients;
+    q.what_if.load.requests = 100 * clients;
+    return q;
+}
+
+RecommendQuery as_class(RecommendQuery q, WorkerClassSearch worker_class) {
+    q.worker_class = worker_class;
+    return q;
+}
+
+}  // namespace
+
+TEST_CASE("for 100% IO, gthread's threads carry what 8 sync workers do in fewer processes and less memory") {
+    const RecommendQuery q = io_bound_closed(8);
+    const Recommendation sync = recommend(q);
+    const Recommendation gthread = recommend(as_class(q, WorkerClassSearch::gthread));
+    REQUIRE(sync.feasible);
+    REQUIRE(gthread.feasible);
+    CHECK(sync.workers == 8);
+    CHECK(gthread.worker_class == WorkerClass::gthread);
+    CHECK(gthread.workers * gthread.threads >= 8);  // a thread per client
+    CHECK(gthread.workers <= 2);  // one process's GIL costs about 1.5% here (sim/gil): 2 x 8 is within 1%
+    CHECK(gthread.predicted.throughput_rps >= 0.99 * sync.predicted.throughput_rps);
+    CHECK(gthread.predicted.memory.total_kib < sync.predicted.memory.total_kib);
+}
+
+TEST_CASE("for 100% CPU, threads buy nothing: gthread needs a process per core and does no better than sync") {
+    RecommendQuery q = cpu_bound_closed();
+    q.steady_requests = 3000;  // each request is 180 GIL switch intervals of CPU: long runs are slow
+    const Recommendation sync = recommend(q);
+    const Recommendation gthread = recommend(as_class(q, WorkerClassSearch::gthread));
+    REQUIRE(gthread.feasible);
+    CHECK(gthread.limited_by == Limit::cores);
+    CHECK(gthread.workers >= 2);  // a GIL per core
+    CHECK(gthread.workers <= sync.workers + 1);
+    CHECK(gthread.predicted.throughput_rps <= 1.01 * sync.predicted.throughput_rps);
+    for (const ThreadCountResult& t : gthread.by_threads) {
+        INFO("threads " << t.threads);
+        CHECK(t.processes >= 2);  // however many threads, one process passes one core of Python
+    }
+}
+
+TEST_CASE("any returns the best sync and the best gthread configuration, each beside the rule of thumb") {
+    const RecommendQuery q = as_class(io_bound_closed(8), WorkerClassSearch::any);
+    const WorkerClassComparison both = compare_worker_classes(q);
+    CHECK(both.sync.worker_class == WorkerClass::sync);
+    CHECK(both.sync.threads == 1);
+    CHECK(both.gthread.worker_class == WorkerClass::gthread);
+    CHECK(both.sync.workers == recommend(as_class(q, WorkerClassSearch::sync)).workers);
+    CHECK(both.gthread.workers * both.gthread.threads >= 8);
+    CHECK(both.sync.rule_of_thumb_workers == 5);
+    CHECK(both.gthread.rule_of_thumb_workers == 5);
+    CHECK(both.gthread.rule_of_thumb_predicted.throughput_rps == both.sync.rule_of_thumb_predicted.throughput_rps);
+}
+
+TEST_CASE("recommend refuses any: it answers one class, compare_worker_classes both") {
+    CHECK_THROWS_AS(recommend(as_class(cpu_bound_closed(), WorkerClassSearch::any)), std::invalid_argument);
+}
+
+TEST_CASE("an open 100% IO load under a p99 SLO is met by the fewest gthread processes at the chosen thread count") {
+    RecommendQuery q = as_class(io_bound_open(2, 4 * kGiB), WorkerClassSearch::gthread);
+    q.threads = {2, 4};
+    const Recommendation rec = recommend(q);
+    REQUIRE(rec.feasible);
+    CHECK(rec.limited_by == Limit::slo);
+    CHECK(rec.predicted.latency.p99_s <= 2.0);
+    CHECK_FALSE(rec.predicted.unstable);
+    REQUIRE(rec.workers > 1);
+    WhatIf fewer = q.what_if;
+    fewer.server.worker_class = WorkerClass::gthread;
+    fewer.server.threads = rec.threads;
+    fewer.workers = rec.workers - 1;
+    fewer.load.requests = q.steady_requests;
+    const Result r = simulate(build_scenario(q.profile, fewer), q.seed);
+    CHECK((r.latency.p99_s > 2.0 || r.unstable || r.errors.total() > 0));
+}
+
+TEST_CASE("every gthread configuration recommended or listed fits the memory budget") {
+    RecommendQuery q = as_class(io_bound_open(2, 60 * kMiB), WorkerClassSearch::gthread);
+    const Recommendation rec = recommend(q);
+    REQUIRE(rec.feasible);
+    CHECK(rec.predicted.memory.total_kib <= 60 * kMiB);
+    for (const ThreadCountResult& t : rec.by_threads) {
+        INFO("threads " << t.threads);
+        CHECK(t.memory_kib <= 60 * kMiB);
+        CHECK(t.processes <= t.max_processes_in_memory);
+        CHECK(t.max_processes_in_memory < 64);  // the budget binds
+    }
+}
+
+TEST_CASE("a budget below one gthread process is infeasible and advises the memory a configuration needs") {
+    RecommendQuery q = as_class(io_bound_open(2, 30 * kMiB), WorkerClassSearch::gthread);
+    q.threads = {4, 8};
+    const Recommendation rec = recommend(q);
+    CHECK_FALSE(rec.feasible);
+    CHECK(rec.workers == 0);
+    CHECK(rec.limited_by == Limit::memory);
+    REQUIRE(rec.advice.size() == 1);
+    CHECK(rec.advice[0].remedy == Remedy::add_memory);
+    CHECK(rec.advice[0].threads > 0);
+    CHECK(rec.advice[0].memory_kib > 30 * kMiB);
+}
+
+TEST_CASE("the same seed gives the same gthread recommendation") {
+    RecommendQuery q = as_class(io_bound_closed(8), WorkerClassSearch::gthread);
+    q.threads = {2, 8};
+    const Recommendation a = recommend(q), b = recommend(q);
+    CHECK(a.workers == b.workers);
+    CHECK(a.threads == b.threads);
+    CHECK(a.simulations == b.simulations);
+    CHECK(a.predicted.throughput_rps == b.predicted.throughput_rps);
+    CHECK(a.predicted.latency.p99_s == b.predicted.latency.p99_s);
+    REQUIRE(a.by_threads.size() == b.by_threads.size());
+    for (std::size_t i = 0; i < a.by_threads.size(); ++i) CHECK(a.by_threads[i].processes == b.by_threads[i].processes);
+}
+
+TEST_CASE("thread counts outside 1..10000 are refused naming the field and the range") {
+    RecommendQuery q = as_class(cpu_bound_closed(), WorkerClassSearch::gthread);
+    q.threads = {4, 0};
+    try {
+        recommend(q);
+        FAIL("accepted threads 0");
+    } catch (const InvalidField& e) {
+        CHECK(e.field == "threads");
+        CHECK(e.value == 0);
+        CHECK(e.expected == "1..10000");
+    }
 }
