@@ -5,8 +5,11 @@
 #include <cassert>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "model/bounds.hpp"
+#include "model/gthread_mva.hpp"
 
 namespace workersim {
 
@@ -22,17 +25,9 @@ constexpr double kInfinity = std::numeric_limits<double>::infinity();
 // Above this population the O(n^2) recursion gives way to the O(n) product form.
 constexpr int kRecursionLimit = 2048;
 
-// 1 / mu(j): seconds per completion with j jobs at the cores, j = 0..n (index 0 unused).
-Eigen::ArrayXd inverse_rates(const Host& host, double cpu_demand_s, int n) {
-    Eigen::ArrayXd inv(n + 1);
-    inv[0] = 0;
-    for (int j = 1; j <= n; ++j) inv[j] = cpu_demand_s / host.capacity(std::min(j, host.cores));
-    return inv;
-}
-
-double mean_busy_cores(const Eigen::ArrayXd& p, int cores) {
+double mean_busy_cores(const Eigen::ArrayXd& p, const CpuStation& cpu) {
     double busy = 0;
-    for (Eigen::Index j = 1; j < p.size(); ++j) busy += p[j] * std::min<double>(static_cast<double>(j), cores);
+    for (Eigen::Index j = 1; j < p.size(); ++j) busy += p[j] * cpu.busy_cores[j];
     return busy;
 }
 
@@ -109,17 +104,38 @@ double open_response_quantile(double p, const HoldingTime& s, double c, double t
     return hi;
 }
 
-ClosedPoolSolution solve_closed(const Host& host, double cpu_demand_s, double io_delay_s, int customers) {
-    if (customers <= kRecursionLimit) return solve_mva(host, cpu_demand_s, io_delay_s, customers).back();
-    return solve_product_form(host, cpu_demand_s, io_delay_s, customers);
+ClosedPoolSolution solve_closed(const CpuStation& cpu, double io_delay_s, int customers) {
+    if (customers <= kRecursionLimit) return solve_mva(cpu, io_delay_s, customers).back();
+    return solve_product_form(cpu, io_delay_s, customers);
 }
 
 }  // namespace
 
+CpuStation shared_cores(const Host& host, double cpu_demand_s, int max_jobs) {
+    CpuStation cpu;
+    cpu.demand_s = cpu_demand_s;
+    cpu.seconds_per_completion = Eigen::ArrayXd::Zero(max_jobs + 1);
+    cpu.busy_cores = Eigen::ArrayXd::Zero(max_jobs + 1);
+    for (int j = 1; j <= max_jobs; ++j) {
+        cpu.seconds_per_completion[j] = cpu_demand_s / host.capacity(std::min(j, host.cores));
+        cpu.busy_cores[j] = std::min(j, host.cores);
+    }
+    return cpu;
+}
+
 std::vector<ClosedPoolSolution> solve_mva(const Host& host, double cpu_demand_s, double io_delay_s,
                                           int max_customers) {
-    assert(max_customers >= 0 && cpu_demand_s >= 0 && io_delay_s >= 0);
-    const Eigen::ArrayXd inv_mu = inverse_rates(host, cpu_demand_s, max_customers);
+    return solve_mva(shared_cores(host, cpu_demand_s, max_customers), io_delay_s, max_customers);
+}
+
+ClosedPoolSolution solve_product_form(const Host& host, double cpu_demand_s, double io_delay_s, int customers) {
+    return solve_product_form(shared_cores(host, cpu_demand_s, customers), io_delay_s, customers);
+}
+
+std::vector<ClosedPoolSolution> solve_mva(const CpuStation& cpu, double io_delay_s, int max_customers) {
+    assert(max_customers >= 0 && cpu.demand_s >= 0 && io_delay_s >= 0);
+    assert(cpu.seconds_per_completion.size() > max_customers);
+    const Eigen::ArrayXd inv_mu = cpu.seconds_per_completion.head(max_customers + 1);
     const Eigen::ArrayXd jobs = Eigen::ArrayXd::LinSpaced(max_customers + 1, 0, max_customers);
     std::vector<ClosedPoolSolution> out(static_cast<std::size_t>(max_customers) + 1);
     Eigen::ArrayXd p = Eigen::ArrayXd::Zero(max_customers + 1);  // p[j] = P(j at the cores | n)
@@ -145,22 +161,22 @@ std::vector<ClosedPoolSolution> solve_mva(const Host& host, double cpu_demand_s,
         s.cpu_residence_s = residence_s;
         s.cycle_s = cycle_s;
         s.mean_cpu_jobs = (jobs.head(n + 1) * p.head(n + 1)).sum();
-        s.mean_busy_cores = mean_busy_cores(p.head(n + 1), host.cores);
+        s.mean_busy_cores = mean_busy_cores(p.head(n + 1), cpu);
     }
     out.back().cpu_jobs_probability.assign(p.data(), p.data() + p.size());
     return out;
 }
 
-ClosedPoolSolution solve_product_form(const Host& host, double cpu_demand_s, double io_delay_s, int customers) {
-    assert(customers >= 0);
+ClosedPoolSolution solve_product_form(const CpuStation& cpu, double io_delay_s, int customers) {
+    assert(customers >= 0 && cpu.seconds_per_completion.size() > customers);
     const int n = customers;
+    const double cpu_demand_s = cpu.demand_s;
     // log of the unnormalised probability of j jobs at the cores, n - j in IO:
     //   D^j / prod_{i<=j} capacity(min(i, C))  *  Z^(n-j) / (n-j)!
     Eigen::ArrayXd log_weight = Eigen::ArrayXd::Constant(n + 1, -kInfinity);
     double log_cpu = 0;
     for (int j = 0; j <= n; ++j) {
-        if (j > 0) log_cpu += cpu_demand_s > 0 ? std::log(cpu_demand_s / host.capacity(std::min(j, host.cores)))
-                                               : -kInfinity;
+        if (j > 0) log_cpu += cpu_demand_s > 0 ? std::log(cpu.seconds_per_completion[j]) : -kInfinity;
         const int io = n - j;
         const double log_io = io == 0 ? 0.0 : (io_delay_s > 0 ? io * std::log(io_delay_s) - std::lgamma(io + 1.0)
                                                               : -kInfinity);
@@ -174,10 +190,10 @@ ClosedPoolSolution solve_product_form(const Host& host, double cpu_demand_s, dou
     s.customers = n;
     const Eigen::ArrayXd jobs = Eigen::ArrayXd::LinSpaced(n + 1, 0, n);
     s.mean_cpu_jobs = (jobs * p).sum();
-    s.mean_busy_cores = mean_busy_cores(p, host.cores);
+    s.mean_busy_cores = mean_busy_cores(p, cpu);
     if (cpu_demand_s > 0) {
         // Utilisation law for a load-dependent station: X = sum_j P(j) mu(j).
-        const Eigen::ArrayXd inv_mu = inverse_rates(host, cpu_demand_s, n);
+        const Eigen::ArrayXd inv_mu = cpu.seconds_per_completion.head(n + 1);
         s.throughput_rps = (p.segment(1, n) / inv_mu.segment(1, n)).sum();
     } else {
         s.throughput_rps = io_delay_s > 0 ? n / io_delay_s : kInfinity;
@@ -190,8 +206,13 @@ ClosedPoolSolution solve_product_form(const Host& host, double cpu_demand_s, dou
 
 OpenPoolSolution solve_open_pool(const Scenario& s) {
     const int workers = s.server.workers;
+    return solve_open_pool(s, shared_cores(s.host, s.cpu_demand_s() + s.load.loadgen_cpu_s, workers), workers);
+}
+
+OpenPoolSolution solve_open_pool(const Scenario& s, const CpuStation& cpu, int holders) {
+    const int workers = holders;
     const double rate = s.load.rate_per_s;
-    const double cpu_s = s.cpu_demand_s() + s.load.loadgen_cpu_s;
+    const double cpu_s = cpu.demand_s;
     OpenPoolSolution o;
 
     // The cores as a birth-death station fed at `rate`, at most `workers` jobs deep.
@@ -200,7 +221,7 @@ OpenPoolSolution solve_open_pool(const Scenario& s) {
         std::vector<double> log_p(static_cast<std::size_t>(workers) + 1, 0.0);
         for (int j = 1; j <= workers; ++j)
             log_p[static_cast<std::size_t>(j)] =
-                log_p[static_cast<std::size_t>(j) - 1] + std::log(rate * cpu_s / s.host.capacity(std::min(j, s.host.cores)));
+                log_p[static_cast<std::size_t>(j) - 1] + std::log(rate * cpu.seconds_per_completion[j]);
         const double top = *std::max_element(log_p.begin(), log_p.end());
         Eigen::ArrayXd p(workers + 1);
         double total = 0;
@@ -208,7 +229,7 @@ OpenPoolSolution solve_open_pool(const Scenario& s) {
         p /= total;
         double jobs = 0;
         for (int j = 1; j <= workers; ++j) jobs += j * p[j];
-        o.mean_busy_cores = mean_busy_cores(p, s.host.cores);
+        o.mean_busy_cores = mean_busy_cores(p, cpu);
         slowdown = std::max(1.0, jobs / rate / cpu_s);
     }
     const HoldingTime h = holding_time(s, slowdown);
@@ -219,7 +240,7 @@ OpenPoolSolution solve_open_pool(const Scenario& s) {
     // they are overloaded, so stability also needs the rate below what the pool does with
     // every worker busy (the closed network at full population).
     o.stable = o.offered_workers < workers &&
-               rate < solve_closed(s.host, cpu_s, s.io_demand_s(), workers).throughput_rps;
+               rate < solve_closed(cpu, s.io_demand_s(), workers).throughput_rps;
     if (o.stable) {
         o.wait_probability = erlang_c(workers, o.offered_workers);
         o.mean_wait_s = o.wait_probability * h.mean_s / (workers - o.offered_workers) * (1 + h.scv) / 2;
@@ -232,17 +253,24 @@ OpenPoolSolution solve_open_pool(const Scenario& s) {
 
 Result predict_mva(const Scenario& s) {
     validate(s);
+    if (const std::string refusal = gthread_mva_refusal(s); !refusal.empty()) throw std::invalid_argument(refusal);
     Result r;
     const AsymptoticBounds bounds = asymptotic_bounds(s);
-    const double cpu_s = s.cpu_demand_s() + s.load.loadgen_cpu_s;
     const double io_s = s.io_demand_s();
-    const int workers = s.server.workers;
+    // Sync: each worker holds one request; gthread: each pool thread (gthread_mva.hpp).
+    const int workers = request_holders(s);
+    const bool closed = s.load.kind == LoadKind::closed;
+    const int population = closed ? std::min(s.load.clients, workers) : workers;
+    const CpuStation cpu = effective_worker_class(s.server) == WorkerClass::gthread
+                               ? gthread_cpu_station(s, population)
+                               : shared_cores(s.host, s.cpu_demand_s() + s.load.loadgen_cpu_s, population);
+    const double cpu_s = cpu.demand_s;
     const double percentile[] = {0.5, 0.9, 0.95, 0.99, 0.999, 0.9999};
     double q[6] = {};
 
-    if (s.load.kind == LoadKind::closed) {
+    if (closed) {
         const int clients = s.load.clients;
-        const ClosedPoolSolution sol = solve_closed(s.host, cpu_s, io_s, std::min(clients, workers));
+        const ClosedPoolSolution sol = solve_closed(cpu, io_s, population);
         const double x = sol.throughput_rps;
         const double slowdown = cpu_s > 0 ? sol.cpu_residence_s / cpu_s : 1.0;
         const HoldingTime h = holding_time(s, slowdown);
@@ -259,7 +287,7 @@ Result predict_mva(const Scenario& s) {
         r.max_accept_queue = std::max(0, clients - workers);
     } else {
         const double rate = s.load.rate_per_s;
-        const OpenPoolSolution o = solve_open_pool(s);
+        const OpenPoolSolution o = solve_open_pool(s, cpu, workers);
         r.completed = s.load.requests;
         const HoldingTime h{o.holding_s, o.holding_scv};
         if (o.stable) {
@@ -278,7 +306,7 @@ Result predict_mva(const Scenario& s) {
             // Overloaded: the pool runs saturated (the closed network with every worker busy)
             // and the backlog grows linearly over the finite run: arrival k waits about
             // k (1/X - 1/rate).
-            const ClosedPoolSolution sol = solve_closed(s.host, cpu_s, io_s, workers);
+            const ClosedPoolSolution sol = solve_closed(cpu, io_s, workers);
             const double x = std::min(sol.throughput_rps, rate);
             const double slowdown = cpu_s > 0 ? sol.cpu_residence_s / cpu_s : 1.0;
             const HoldingTime hs = holding_time(s, slowdown);

@@ -13,6 +13,7 @@
 // is approximated (see solve_open_pool). All answers are steady state: a finite hey run that
 // starts every client at t = 0 has a start-up transient the model does not see.
 
+#include <Eigen/Dense>
 #include <string>
 #include <vector>
 
@@ -32,14 +33,29 @@ struct ClosedPoolSolution {
     std::vector<double> cpu_jobs_probability;  // P(n jobs at the cores), n = 0..customers
 };
 
+// The CPU side of the pool seen as one load-dependent station: with j requests at their CPU
+// phases it completes one every seconds_per_completion[j] and keeps busy_cores[j] cores busy
+// (j = 1..size - 1; index 0 unused). Sync workers: the cores themselves (shared_cores);
+// gthread: the cores and every process's GIL folded into one (model/gthread_mva.hpp).
+struct CpuStation {
+    double demand_s = 0;                    // CPU seconds per request
+    Eigen::ArrayXd seconds_per_completion;  // 1 / mu(j)
+    Eigen::ArrayXd busy_cores;
+};
+
+// The host's cores as a processor-sharing station: mu(j) = capacity(min(j, C)) / demand.
+CpuStation shared_cores(const Host& host, double cpu_demand_s, int max_jobs);
+
 // Exact load-dependent MVA (Reiser-Lavenberg with marginal queue-length probabilities):
 // the solutions for 0..max_customers customers in one O(max_customers^2) pass.
 std::vector<ClosedPoolSolution> solve_mva(const Host& host, double cpu_demand_s, double io_delay_s,
                                           int max_customers);
+std::vector<ClosedPoolSolution> solve_mva(const CpuStation& cpu, double io_delay_s, int max_customers);
 
 // The same network solved from its product form (normalising constant in log space, O(n)),
 // for large populations where the O(n^2) recursion is too slow.
 ClosedPoolSolution solve_product_form(const Host& host, double cpu_demand_s, double io_delay_s, int customers);
+ClosedPoolSolution solve_product_form(const CpuStation& cpu, double io_delay_s, int customers);
 
 // Open Poisson arrivals to a pool of `workers` (APPROXIMATE): an M/G/c queue for a worker
 // whose holding time is the IO plus the CPU demand inflated by the cores' slowdown at the
@@ -56,13 +72,16 @@ struct OpenPoolSolution {
     double mean_busy_cores = 0;
 };
 OpenPoolSolution solve_open_pool(const Scenario& scenario);
+// The same for `holders` request holders whose CPU is `cpu` (at least `holders` jobs deep).
+OpenPoolSolution solve_open_pool(const Scenario& scenario, const CpuStation& cpu, int holders);
 
 // How analytic latency percentiles are derived, for the output to say so.
 extern const char* const kAnalyticPercentileNote;
 
 // The analytic prediction in the simulator's Result shape: throughput and means from MVA
-// (exact in steady state for closed loads, approximate for open loads), percentiles
-// APPROXIMATE (kAnalyticPercentileNote), no histogram, events = 0.
+// (sync: exact in steady state for closed loads, approximate for open loads; gthread:
+// approximate, model/gthread_mva.hpp), percentiles APPROXIMATE (kAnalyticPercentileNote), no
+// histogram, events = 0. Throws std::invalid_argument for what gthread_mva_refusal refuses.
 Result predict_mva(const Scenario& scenario);
 
 }  // namespace workersim
