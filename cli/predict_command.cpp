@@ -59,17 +59,17 @@ int print_timeline_run(const po::variables_map& vm, const Scenario& scenario, Pr
 
 // --method mva: the analytic answer alone; both: beside one simulated run.
 int print_analytic_run(const po::variables_map& vm, const Scenario& scenario, PredictionMethod method) {
-    const bool open = scenario.load.kind == LoadKind::open;
+    const report::AnalyticModel model = report::analytic_model_of(scenario);
     const Result mva = predict_mva(scenario);
     const bool json = vm.count("json") > 0;
     if (method == PredictionMethod::mva) {
-        if (json) std::cout << report::analytic_json(mva, open).dump(2) << "\n";
-        else report::print_analytic(std::cout, mva, open);
+        if (json) std::cout << report::analytic_json(mva, model).dump(2) << "\n";
+        else report::print_analytic(std::cout, mva, model);
         return 0;
     }
     const Result sim = simulate(scenario, seed_from(vm));
-    if (json) std::cout << report::side_by_side_json(sim, mva, open).dump(2) << "\n";
-    else report::print_side_by_side(std::cout, sim, mva, open);
+    if (json) std::cout << report::side_by_side_json(sim, mva, model).dump(2) << "\n";
+    else report::print_side_by_side(std::cout, sim, mva, model);
     return 0;
 }
 
@@ -115,7 +115,7 @@ int predict_command(int argc, const char* const* argv) {
     const WhatIf what_if = what_if_from(vm);
     const Scenario scenario = as_usage_error([&] { return build_scenario(profile, what_if); });
     const PredictionMethod method = method_from(vm);
-    require_method_models(method, scenario.server);
+    require_method_models(method, scenario);
     if (vm.count("timeline")) return print_timeline_run(vm, scenario, method);
     if (method != PredictionMethod::sim) return print_analytic_run(vm, scenario, method);
     const report::SimulatedPrediction prediction = simulated_prediction(vm, profile, what_if, scenario);

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/usage_error.hpp"
+#include "model/gthread_mva.hpp"
 
 namespace workersim::cli {
 
@@ -23,11 +24,11 @@ PredictionMethod method_from(const boost::program_options::variables_map& vm) {
     throw UsageError("--method " + m + ": expected sim, mva or both");
 }
 
-void require_method_models(PredictionMethod method, const ServerConfig& server) {
-    if (method == PredictionMethod::sim || effective_worker_class(server) == WorkerClass::sync) return;
-    throw UsageError("--method " + std::string(method == PredictionMethod::mva ? "mva" : "both") +
-                     ": the analytic models (MVA, bounds) solve sync workers only; gthread (-k gthread, or "
-                     "--threads > 1) is simulated: use --method sim");
+void require_method_models(PredictionMethod method, const Scenario& scenario) {
+    if (method == PredictionMethod::sim) return;
+    const std::string refusal = gthread_mva_refusal(scenario);
+    if (refusal.empty()) return;
+    throw UsageError("--method " + std::string(method == PredictionMethod::mva ? "mva" : "both") + ": " + refusal);
 }
 
 }  // namespace workersim::cli

@@ -13,8 +13,9 @@ enum class PredictionMethod { sim, mva, both };
 boost::program_options::options_description method_options();  // --method
 PredictionMethod method_from(const boost::program_options::variables_map& vm);
 
-// The analytic models solve sync pools only: a gthread server with --method mva or both is a
-// usage error naming the way out, never a sync answer in disguise.
-void require_method_models(PredictionMethod method, const ServerConfig& server);
+// What the analytic models cannot answer (model/gthread_mva.hpp's gthread_mva_refusal: gthread
+// with keep-alive binding clients to processes, or past the approximation's cost) is a usage
+// error naming the way out, never an answer under an assumption that does not hold.
+void require_method_models(PredictionMethod method, const Scenario& scenario);
 
 }  // namespace workersim::cli

@@ -209,8 +209,8 @@ int sweep_command(int argc, const char* const* argv) {
             validate(s);
             return s;
         });
-        sweep.open_load.push_back(scenarios[i].load.kind == LoadKind::open);
-        require_method_models(method, scenarios[i].server);
+        sweep.analytic.push_back(report::analytic_model_of(scenarios[i]));
+        require_method_models(method, scenarios[i]);
     }
     if (method != PredictionMethod::mva) sweep.sim.resize(scenarios.size());
     if (method != PredictionMethod::sim) sweep.mva.resize(scenarios.size());

@@ -283,8 +283,13 @@ Result predict_mva(const Scenario& s) {
         r.latency.mean_s = response_s;
         r.core_utilisation = sol.mean_busy_cores / s.host.cores;
         r.worker_utilisation = static_cast<double>(std::min(clients, workers)) / workers;
-        r.mean_accept_queue = std::max(0, clients - workers);
-        r.max_accept_queue = std::max(0, clients - workers);
+        // gthread's main thread accepts up to worker_connections per process whether or not a
+        // thread is free (gthread.py:198): the rest wait in the processes' own queues.
+        const std::int64_t accepted = effective_worker_class(s.server) == WorkerClass::gthread
+                                          ? std::int64_t{s.server.workers} * s.server.worker_connections
+                                          : workers;
+        r.mean_accept_queue = std::max<std::int64_t>(0, clients - accepted);
+        r.max_accept_queue = std::max<std::int64_t>(0, clients - accepted);
     } else {
         const double rate = s.load.rate_per_s;
         const OpenPoolSolution o = solve_open_pool(s, cpu, workers);

@@ -11,13 +11,24 @@ namespace workersim::report {
 
 namespace {
 
-std::string approximate_what(bool open_load) {
-    return open_load ? "throughput and means: M/G/c approximation (Erlang C, Allen-Cunneen); percentiles: approximate"
-                     : "throughput and mean latency: exact in steady state (MVA); percentiles: approximate";
+std::string approximate_what(AnalyticModel model) {
+    if (model.gthread)
+        return std::string("throughput and means: approximate (gthread: a per-process GIL station beside the cores, "
+                           "requests spread evenly over the processes, keep-alive off, GIL switch-interval waits "
+                           "left out; ") +
+               (model.open_load ? "open load: M/G/c over the threads" : "closed MVA") + "); percentiles: approximate";
+    return model.open_load
+               ? "throughput and means: M/G/c approximation (Erlang C, Allen-Cunneen); percentiles: approximate"
+               : "throughput and mean latency: exact in steady state (MVA); percentiles: approximate";
 }
 
-void print_notes(std::ostream& out, bool open_load) {
-    out << "\nAnalytic (mva): " << approximate_what(open_load) << ".\n";
+void print_notes(std::ostream& out, AnalyticModel model) {
+    // The sync notes fit a line as they always printed; gthread's longer one is wrapped.
+    if (model.gthread) {
+        out << "\n";
+        print_wrapped(out, "Analytic (mva): " + approximate_what(model) + ".", 96);
+    }
+    else out << "\nAnalytic (mva): " << approximate_what(model) << ".\n";
     print_wrapped(out,
                   std::string("It is the steady state: a finite hey run (-n/-c) fires every client at t = 0 and has a "
                               "start-up transient the model does not see. How percentiles are derived: ") +
@@ -27,23 +38,27 @@ void print_notes(std::ostream& out, bool open_load) {
 
 }  // namespace
 
-nlohmann::json analytic_json(const Result& mva, bool open_load) {
+AnalyticModel analytic_model_of(const Scenario& s) {
+    return {s.load.kind == LoadKind::open, effective_worker_class(s.server) == WorkerClass::gthread};
+}
+
+nlohmann::json analytic_json(const Result& mva, AnalyticModel model) {
     nlohmann::json j = to_json(mva);
     j["method"] = "mva";
-    j["approximate"] = approximate_what(open_load) + "; steady state; " + kAnalyticPercentileNote;
+    j["approximate"] = approximate_what(model) + "; steady state; " + kAnalyticPercentileNote;
     return j;
 }
 
-nlohmann::json side_by_side_json(const Result& sim, const Result& mva, bool open_load) {
-    return {{"sim", to_json(sim)}, {"mva", analytic_json(mva, open_load)}};
+nlohmann::json side_by_side_json(const Result& sim, const Result& mva, AnalyticModel model) {
+    return {{"sim", to_json(sim)}, {"mva", analytic_json(mva, model)}};
 }
 
-void print_analytic(std::ostream& out, const Result& mva, bool open_load) {
+void print_analytic(std::ostream& out, const Result& mva, AnalyticModel model) {
     print_hey_style(out, mva);
-    print_notes(out, open_load);
+    print_notes(out, model);
 }
 
-void print_side_by_side(std::ostream& out, const Result& sim, const Result& mva, bool open_load) {
+void print_side_by_side(std::ostream& out, const Result& sim, const Result& mva, AnalyticModel model) {
     struct Row {
         const char* name;
         double sim, mva;
@@ -69,7 +84,7 @@ void print_side_by_side(std::ostream& out, const Result& sim, const Result& mva,
     out << "  Memory (PSS total)  " << format_kib(sim.memory.total_kib) << "\n";
     if (sim.errors.total() > 0) out << "  Errors (sim)        " << sim.errors.total() << "\n";
     if (sim.unstable || mva.unstable) print_unstable(out, sim.capacity_rps);
-    print_notes(out, open_load);
+    print_notes(out, model);
 }
 
 }  // namespace workersim::report

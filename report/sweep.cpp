@@ -36,7 +36,7 @@ void print_sweep_json_lines(std::ostream& out, const Sweep& sweep) {
             for (std::size_t k = 0; k < sweep.keys.size(); ++k) line[sweep.keys[k]] = sweep.points[i][k];
             line["method"] = m.name;
             const Result& r = (*m.results)[i];
-            line.update(std::string(m.name) == "mva" ? analytic_json(r, sweep.open_load[i]) : to_json(r));
+            line.update(std::string(m.name) == "mva" ? analytic_json(r, sweep.analytic[i]) : to_json(r));
             out << line.dump() << "\n";
         }
 }

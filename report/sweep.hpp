@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "model/result.hpp"
+#include "report/analytic_prediction.hpp"
 
 namespace workersim::report {
 
 struct Sweep {
     std::vector<std::string> keys;            // the swept parameters, as CSV and JSON name them
     std::vector<std::vector<double>> points;  // each point's values in the order of keys
-    std::vector<bool> open_load;              // per point: what the analytic answer approximates
+    std::vector<AnalyticModel> analytic;      // per point: what the analytic answer approximates
     std::vector<Result> sim, mva;             // per point, each empty when its method did not run
 };
 

@@ -107,8 +107,12 @@ expect_usage "--worker-connections|0|1..1048576" -- $P --worker-connections 0
 expect_usage "--keepalive|-1" -- $P --keepalive -1
 expect_usage "--client-keepalive|maybe|on or off" -- $P --client-keepalive maybe
 expect_usage "--gil-free-pct|150|0..100" -- $P --gil-free-pct 150
-expect_usage "--method mva|sync workers only|--method sim" -- predict --calibration none -k gthread --threads 4 --method mva
-expect_usage "--method both|sync workers only" -- sweep --calibration none --threads 4 --workers 1,2 --method both
+expect_usage "--method mva|keep-alive|--client-keepalive off|--method sim" -- predict --calibration none -k gthread --threads 4 --method mva
+expect_usage "--method both|keep-alive" -- sweep --calibration none --threads 4 --workers 1,2 --method both
+expect_usage "--method mva|--method sim" -- predict --calibration none -k gthread --threads 10000 --workers 100000 --rate 1 --method mva
+expect_ok predict --calibration none -k gthread --threads 4 --client-keepalive off --method both
+expect_ok predict --calibration none -k gthread --threads 4 --keepalive 0 --method mva --json
+expect_ok sweep --calibration none --threads 1,4 --workers 1,2 --client-keepalive off --method mva --json
 expect_ok predict --calibration none -k gthread --threads 4 --client-keepalive off --gil-free-pct 50
 expect_ok sweep --calibration none --threads 1,4 --workers 2 --clients 8 --requests 16
 expect_usage "--threads|0|1..10000" -- sweep --calibration none --threads 0,4 --workers 2

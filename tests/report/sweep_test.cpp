@@ -24,7 +24,7 @@ Sweep two_points() {
     Sweep s;
     s.keys = {"workers"};
     s.points = {{1}, {2}};
-    s.open_load = {false, false};
+    s.analytic = {{}, {}};
     s.sim = {result_of(1), result_of(2)};
     s.mva = {result_of(1.1), result_of(2.1)};
     return s;
