@@ -146,6 +146,8 @@ void validate(const Scenario& s) {
             ">= 0 s");
     require(std::isfinite(s.server.connection_cpu_s) && s.server.connection_cpu_s >= 0, "connection_cpu_s",
             s.server.connection_cpu_s, ">= 0 s");
+    require(std::isfinite(s.server.thread_start_s) && s.server.thread_start_s >= 0, "thread_start_s",
+            s.server.thread_start_s, ">= 0 s");
     // sys.setswitchinterval() refuses values <= 0 (Python/sysmodule.c).
     require(std::isfinite(s.server.gil_switch_interval_s) && s.server.gil_switch_interval_s > 0,
             "gil_switch_interval_s", s.server.gil_switch_interval_s, "> 0 s");

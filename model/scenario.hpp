@@ -71,6 +71,16 @@ struct ServerConfig {
     // on one (TConn, the parser, selector registration, the future: gthread.py:40-66, 270-300);
     // a kept connection's next request does not pay it. Fitted from -disable-keepalive runs.
     double connection_cpu_s = 0.0;
+    // ThreadPoolExecutor starts a pool thread only when a job finds none idle, up to --threads
+    // (_adjust_thread_count, concurrent/futures/thread.py:180-200), and Thread.start() blocks
+    // the main thread until the new thread has run its bootstrap, which holds the GIL
+    // (threading.py:957-964, _started.wait()). This is that bootstrap's Python; the main thread
+    // then waits for the GIL behind the new thread, which goes on into its first request. So a
+    // process accepts slowly until its pool is full: what spreads a burst of connections over
+    // the processes. Measured: ThreadPoolExecutor._adjust_thread_count() blocked the caller a
+    // median 92 us (/usr/bin/python3 3.11.2, 300 starts, the loop's probe at 77 ns/iteration;
+    // 3.9 ms at p90, with both cores busy: the start waits for a core, as the model's does).
+    double thread_start_s = 92e-6;
     // Mean delay from a connection becoming ready to a main thread blocked in epoll_wait
     // running again, drawn exponential: the thundering herd's accept race is decided by it
     // (every process wakes; the first to accept() wins). 1 ms: on cores busy with the load

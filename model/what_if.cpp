@@ -22,8 +22,8 @@ Distribution make_distribution(DistributionKind kind, double mean_s, double cv) 
                                 "(an empirical shape needs samples, which a what-if does not carry)");
 }
 
-void add_cpu(std::vector<Phase>& phases, double seconds, PhaseOwner owner) {
-    if (seconds > 0) phases.push_back({PhaseKind::cpu, owner, Distribution::deterministic(seconds)});
+void add_cpu(std::vector<Phase>& phases, double seconds, PhaseOwner owner, double gil_free_share = 0.0) {
+    if (seconds > 0) phases.push_back({PhaseKind::cpu, owner, Distribution::deterministic(seconds), gil_free_share});
 }
 
 struct Mix {
@@ -85,7 +85,10 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         const Mix mix = resolve_mix(w);
         const ReferenceRequest r = reference_request(profile, mix.io_frac, mix.cpu_frac, w.unit_s, s.host.cores, slower);
         add_cpu(s.request, r.request_cpu_s, PhaseOwner::worker);
-        add_cpu(s.request, r.db_client_cpu_s, PhaseOwner::worker);
+        // psycopg2 calls PQconnectdb and PQexec with the GIL released (psycopg/connection_int.c
+        // 718-720, pqpath.c 825-875): libpq's share of the worker's CPU, scram-sha-256's
+        // PBKDF2 most of it, runs beside the process's other threads.
+        add_cpu(s.request, r.db_client_cpu_s, PhaseOwner::worker, 1.0);
         add_cpu(s.request, r.db_backend_cpu_s, PhaseOwner::database);
         io_s = r.io_s;
         cpu_s = r.loop_cpu_s;

@@ -99,6 +99,7 @@ void GthreadWorkers::pass_done(std::uint32_t w, double now_s) {
         stop_looping(w, now_s);
         return;
     }
+    bool started_thread = false;
     if (below_connection_limit(p)) {
         const std::uint32_t slot = socket_->next_connection();
         if (slot != ListenSocket::kNoConnection) {
@@ -107,15 +108,27 @@ void GthreadWorkers::pass_done(std::uint32_t w, double now_s) {
             r.stage = Stage::serving;
             ++p.connections;
             work(slot).fresh_connection = true;
-            submit(w, slot);
+            started_thread |= submit(w, slot);
         }
         for (const std::uint32_t kept : p.readable) {
             work(kept).fresh_connection = false;
-            submit(w, kept);
+            started_thread |= submit(w, kept);
         }
         p.readable.clear();
     }
     murder_keepalived(w, now_s);
+    if (started_thread) {
+        // Thread.start() waits for the new thread's bootstrap: the GIL goes to the waiters and
+        // the main thread queues for it again; it loops on once it holds it.
+        p.main = Main::wants_gil;
+        const std::uint32_t next = p.gil.release();
+        const bool took = p.gil.acquire(Gil::kMainThread);
+        assert(next != Gil::kNobody && !took);
+        (void)took;
+        arm_gil_timer(w, now_s);
+        resume(w, next, now_s);
+        return;
+    }
     arm_gil_timer(w, now_s);  // the pool threads just woken wait for the GIL
     // select() returns at once while something is ready: a release that short keeps the GIL
     // (the waiter wakes slower than the syscall, spec 5.6), so the loop goes on holding it,
@@ -235,20 +248,27 @@ bool GthreadWorkers::keeps_connection(const Process& p, const Request& r) const 
 
 // ---- Pool threads ----------------------------------------------------------------------
 
-// tpool.submit (gthread.py:111-115): an idle pool thread takes the job and asks for the GIL
-// (the main thread holds it now); with none idle, the job waits in the FIFO.
-void GthreadWorkers::submit(std::uint32_t w, std::uint32_t slot) {
+// tpool.submit (gthread.py:111-115): an idle pool thread, or one started for it below
+// --threads, takes the job and asks for the GIL (the main thread holds it now); with all T
+// busy, the job waits in the FIFO.
+bool GthreadWorkers::submit(std::uint32_t w, std::uint32_t slot) {
     Process& p = processes_[w];
     if (p.running.size() >= threads_) {
+        work(slot).new_thread = false;  // a running thread takes it from the FIFO later
         p.queued.push_back(slot);
-        return;
+        return false;
     }
+    const bool start_thread = p.running.size() == p.threads_started;
+    if (start_thread) ++p.threads_started;
     p.running.push_back(slot);
     ++busy_;
-    work(slot).part = Part::new_job;
+    ThreadWork& t = work(slot);
+    t.part = Part::new_job;
+    t.new_thread = start_thread;
     const bool took = p.gil.acquire(slot);
     assert(!took);
     (void)took;
+    return start_thread;
 }
 
 // The pool thread holding the GIL starts `slot`. A connection whose client left reads EOF and
@@ -271,13 +291,14 @@ void GthreadWorkers::run_job(std::uint32_t w, std::uint32_t slot, double now_s) 
     // handle_request counts the request and stops the worker before the app runs
     // (gthread.py:311-316).
     if (++p.handled >= p.limit && p.state == State::alive) p.state = State::retiring;
-    const bool fresh = work(slot).fresh_connection;
     ThreadWork& t = work(slot);
+    const double setup_s = (t.fresh_connection ? scenario_.server.connection_cpu_s : 0.0) +
+                           (t.new_thread ? scenario_.server.thread_start_s : 0.0);
     t = ThreadWork{};
-    if (fresh && scenario_.server.connection_cpu_s > 0) {
+    if (setup_s > 0) {
         t.connection_setup = true;
         t.part = Part::python;
-        t.python_s = scenario_.server.connection_cpu_s;
+        t.python_s = setup_s;
     }
     requests_[slot].phase = 0;
     run_holding_gil(slot, now_s);
@@ -532,6 +553,7 @@ void GthreadWorkers::process_ended(std::uint32_t w, double now_s) {
     p.keep.clear();
     p.connections = 0;
     p.kept_idle = 0;
+    p.threads_started = 0;  // the next incarnation starts its own
     statistics_.worker_restart();
     arbiter_->reaped(now_s);
 }

@@ -21,7 +21,10 @@
 // (EAGAIN) and sleep again. A process whose threads hold the GIL gets there later.
 //
 // Approximations (each also named where it is made):
-// - all T pool threads exist from the start (cf/thread.py creates them lazily);
+// - a pool thread is started, as ThreadPoolExecutor does, when a job finds none idle; the main
+//   thread's wait in Thread.start() is a release of the GIL to the waiters, the new thread
+//   first among them unless older ones wait, and its bootstrap (thread_start_s) is Python at
+//   the start of its first job;
 // - a pool thread woken by a job runs at once (no scheduler delay, unlike the main thread);
 // - the main thread's pass holds the GIL for main_loop_pass_s but takes no core;
 // - a CPU phase's Python part runs first, then its GIL-free part, one release per phase;
@@ -117,6 +120,7 @@ private:
         double gil_free_s = 0;  // then C code that released the GIL
         Part part = Part::start;
         bool fresh_connection = false;  // accepted, not kept: the job starts with connection_cpu_s
+        bool new_thread = false;        // the job's thread was started for it: thread_start_s first
         bool connection_setup = false;  // python_s is that connection's Python
     };
     struct KeptEntry {
@@ -145,6 +149,7 @@ private:
         std::int64_t limit = std::numeric_limits<std::int64_t>::max();
         std::int64_t connections = 0;  // self.nr_conns: queued, running and kept
         std::int64_t kept_idle = 0;    // len(self._keep), live entries
+        std::size_t threads_started = 0;  // len(tpool._threads): at most T, started on demand
         Gil gil;
         std::vector<std::uint32_t> running;  // requests on pool threads, at most T
         std::deque<std::uint32_t> queued;    // the executor's FIFO
@@ -162,7 +167,8 @@ private:
     void murder_keepalived(std::uint32_t w, double now_s);
     void stop_looping(std::uint32_t w, double now_s);
 
-    void submit(std::uint32_t w, std::uint32_t slot);
+    // Returns whether a pool thread was started for the job (the main thread must wait for it).
+    bool submit(std::uint32_t w, std::uint32_t slot);
     void run_job(std::uint32_t w, std::uint32_t slot, double now_s);
     void run_holding_gil(std::uint32_t slot, double now_s);
     void finish_request(std::uint32_t slot, double now_s);

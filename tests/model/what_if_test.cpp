@@ -120,3 +120,18 @@ TEST_CASE("a profile's CPU scheduler reaches the scenario and survives JSON; unk
     wrong["cpu_scheduler"] = "cfs";
     CHECK_THROWS_WITH(profile_from_json(wrong, "x"), Catch::Contains("per_core_queues"));
 }
+
+TEST_CASE("the reference app's libpq CPU releases the GIL, its Python holds it, the user's share applies to the loop") {
+    WhatIf q = half_io_half_cpu();
+    q.workload.gil_free_share = 0.25;
+    const Scenario s = build_scenario(measured_host(), q);
+    double python_s = 0, gil_free_s = 0;
+    for (const Phase& phase : s.request) {
+        if (phase.kind != PhaseKind::cpu || phase.owner != PhaseOwner::worker) continue;
+        python_s += phase.duration.mean_s * (1 - phase.gil_free_share);
+        gil_free_s += phase.duration.mean_s * phase.gil_free_share;
+    }
+    // request 2 ms + loop 0.1 s x 0.75 hold the GIL; libpq's 3 ms and the loop's quarter do not.
+    CHECK(python_s == Approx(0.002 + 0.1 * 0.75));
+    CHECK(gil_free_s == Approx(0.003 + 0.1 * 0.25));
+}

@@ -1,6 +1,6 @@
 // gthread workers (sim/gthread_workers.hpp) against exact queueing results and hand-derived
-// bounds. Textbook cases set the main loop's costs to 0 (main_loop_pass_s, main_wake_s), so a
-// connection reaches a pool thread the instant it arrives; the keep-alive case keeps the
+// bounds. Textbook cases set the main loop's costs to 0 (main_loop_pass_s, main_wake_s,
+// thread_start_s), so a connection reaches a pool thread the instant it arrives; the keep-alive case keeps the
 // defaults, which decide the accept race. Stochastic cases replicate and accept a difference
 // within Student's t at a false alarm once in 16,000 (tests/sim/replication_estimate.hpp).
 
@@ -34,6 +34,7 @@ Scenario gthread(int processes, int threads, int cores) {
     s.server.timeout_s = 0;
     s.server.main_loop_pass_s = 0;
     s.server.main_wake_s = 0;
+    s.server.thread_start_s = 0;
     return s;
 }
 
@@ -130,6 +131,22 @@ TEST_CASE("`-k sync --threads 4` runs gthread, as Gunicorn's config does") {
     REQUIRE(simulate(s, 1).throughput_rps == Approx(4.0));  // 4 threads, not 1 sync worker
 }
 
+TEST_CASE("a process starts a pool thread only when a job finds none idle, and waits for its bootstrap") {
+    // One process, 2 threads, 2 clients, 1 s of IO per request, a 10 ms bootstrap. The first
+    // accept starts thread A, whose bootstrap holds the GIL until 0.01 s; only then does the
+    // main thread accept the second connection and start thread B (bootstrap until 0.02 s).
+    // The next requests find A and B idle: no bootstrap, 1 s each.
+    Scenario s = closed(gthread(1, 2, 2), 2, 4, {io(Distribution::deterministic(1.0))});
+    s.load.keep_alive = false;
+    s.server.thread_start_s = 0.01;
+    const Result r = simulate(s, 1);
+    REQUIRE(r.completed == 4);
+    REQUIRE(r.latency.min_s == Approx(1.0).epsilon(1e-12));
+    REQUIRE(r.latency.max_s == Approx(1.02).epsilon(1e-12));
+    REQUIRE(r.latency.mean_s == Approx((1.01 + 1.02 + 1.0 + 1.0) / 4).epsilon(1e-12));
+    REQUIRE(r.makespan_s == Approx(2.02).epsilon(1e-12));
+}
+
 TEST_CASE("pure-Python CPU-bound requests run on at most one core per process, whatever the threads") {
     // One GIL per process: P processes keep min(P, C) cores busy, so 100 ms requests are served
     // at min(P, C) / 0.1 s. Every thread always has work, so only the run's last round (at most
@@ -153,7 +170,10 @@ TEST_CASE("pure-Python CPU-bound requests run on at most one core per process, w
 
 TEST_CASE("threads add nothing to P processes' throughput of pure-Python CPU-bound requests") {
     const auto throughput = [](int threads) {
-        const Scenario s = closed(gthread(2, threads, 4), 16, 4000, {python(Distribution::exponential(0.05))});
+        // Without keep-alive: each request's connection is accepted anew, so how the first
+        // burst of connections split over the processes (the keep-alive case below) stays out.
+        Scenario s = closed(gthread(2, threads, 4), 16, 4000, {python(Distribution::exponential(0.05))});
+        s.load.keep_alive = false;
         return replicate(s, 10, [](const Result& r) { return r.throughput_rps; });
     };
     const Estimate one = throughput(1), four = throughput(4);
