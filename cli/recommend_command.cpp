@@ -1,6 +1,9 @@
-// workersim recommend: how many sync workers for this host, memory, workload and objective.
+// workersim recommend: how many sync workers, or gthread processes x threads, for this host,
+// memory, workload and objective.
 
 #include <iostream>
+#include <sstream>
+#include <vector>
 
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
@@ -16,9 +19,16 @@ namespace {
 
 po::options_description recommend_options() {
     po::options_description general(
-        "workersim recommend: how many Gunicorn sync workers, with Gunicorn's (2 x cores) + 1 beside it\n\nGeneral");
+        "workersim recommend: how many Gunicorn sync workers, or gthread processes x threads, with Gunicorn's\n"
+        "(2 x cores) + 1 beside it\n\nGeneral");
     const std::string cores_help = "CPU cores of the host, " + kCoresRange.text() + " (default: the calibration's host)";
-    const std::string max_workers_help = "the largest count to consider, " + kMaxWorkersRange.text() + " (default 64)";
+    const std::string max_workers_help =
+        "the largest count of processes to consider, " + kMaxWorkersRange.text() + " (default 64)";
+    std::string default_threads;
+    for (int t : default_thread_counts()) default_threads += (default_threads.empty() ? "" : ",") + std::to_string(t);
+    const std::string threads_help = "gthread: the threads per process to search, A,B,C or FROM..TO, each " +
+                                     kThreadsRange.text() + ", at most " + std::to_string(kThreadCountsRange.max) +
+                                     " counts (default " + default_threads + ")";
     general.add_options()
         ("help,h", "this help")
         ("json", "print one JSON object instead of the summary")
@@ -27,17 +37,60 @@ po::options_description recommend_options() {
         ("worker-mib", po::value<std::string>(), "one worker's PSS in MiB, e.g. 100 for a Django process (default: the calibration's)")
         ("slo-p99", po::value<std::string>(), "objective: 99th percentile latency at most this, e.g. 2s, 250ms")
         ("slo-mean", po::value<std::string>(), "objective: mean latency at most this")
-        ("max-workers", po::value<std::string>(), max_workers_help.c_str());
+        ("max-workers", po::value<std::string>(), max_workers_help.c_str())
+        ("worker-class,k", po::value<std::string>(), "sync (processes), gthread (processes x threads) or any (the best of each side by side); default sync")
+        ("threads", po::value<std::string>(), threads_help.c_str());
+    add_gthread_server_options(general);
     po::options_description all;
     all.add(general).add(workload_options()).add(load_options()).add(profile_options());
     return all;
+}
+
+WorkerClassSearch worker_class_from(const po::variables_map& vm) {
+    if (!vm.count("worker-class")) return WorkerClassSearch::sync;
+    const std::string name = vm["worker-class"].as<std::string>();
+    if (name == "sync") return WorkerClassSearch::sync;
+    if (name == "gthread") return WorkerClassSearch::gthread;
+    if (name == "any") return WorkerClassSearch::any;
+    throw UsageError("--worker-class " + name + ": expected sync, gthread or any");
+}
+
+// "1,2,4", "1..8" (every count from 1 to 8), or a mix: the thread counts to search.
+std::vector<int> thread_counts_from(const std::string& text) {
+    auto count = [&](const std::string& piece) {
+        return static_cast<int>(parse_integer("--threads", piece, kThreadsRange));
+    };
+    std::vector<int> counts;
+    std::stringstream pieces(text);
+    std::string piece;
+    while (std::getline(pieces, piece, ',')) {
+        const auto dots = piece.find("..");
+        const int from = count(piece.substr(0, dots));
+        const int to = dots == std::string::npos ? from : count(piece.substr(dots + 2));
+        if (to < from) throw UsageError("--threads " + text + ": expected FROM..TO with FROM <= TO");
+        if (to - from + counts.size() >= static_cast<std::size_t>(kThreadCountsRange.max))
+            throw UsageError("--threads " + text + ": expected at most " + std::to_string(kThreadCountsRange.max) +
+                             " thread counts");
+        for (int t = from; t <= to; ++t) counts.push_back(t);
+    }
+    if (counts.empty()) throw UsageError("--threads '" + text + "': expected A,B,C, FROM..TO or a count");
+    return counts;
 }
 
 RecommendQuery query_from(const po::variables_map& vm) {
     auto text = [&](const char* flag) { return vm[flag].as<std::string>(); };
     RecommendQuery q;
     q.profile = profile_from(vm);
-    q.what_if = what_if_from(vm);
+    q.worker_class = worker_class_from(vm);
+    if (vm.count("threads")) q.threads = thread_counts_from(text("threads"));
+    for (int t : q.threads)
+        if (t > 1 && q.worker_class == WorkerClassSearch::sync)
+            throw UsageError("--threads " + text("threads") +
+                             ": threads are gthread's; add -k gthread or -k any (-k sync sizes processes only)");
+    po::variables_map server = vm;  // the class and the threads are searched, not given
+    server.erase("worker-class");
+    server.erase("threads");
+    q.what_if = what_if_from(server);
     q.seed = seed_from(vm);
     if (vm.count("memory")) q.memory_kib = parse_kib("--memory", text("memory"), 1, 64.0 * 1024 * 1024 * 1024);
     if (vm.count("worker-mib")) q.worker_kib = parse_number("--worker-mib", text("worker-mib"), 0.001, 1e7) * 1024;
@@ -56,8 +109,15 @@ int recommend_command(int argc, const char* const* argv) {
     const po::variables_map vm = parse_command_line(argc, argv, all);
     if (print_help_if_asked(vm, all)) return 0;
     const RecommendQuery q = query_from(vm);
+    const bool json = vm.count("json") > 0;
+    if (q.worker_class == WorkerClassSearch::any) {
+        const WorkerClassComparison both = as_usage_error([&] { return compare_worker_classes(q); });
+        if (json) std::cout << report::comparison_json(q, both).dump(2) << "\n";
+        else report::print_comparison(std::cout, q, both);
+        return 0;
+    }
     const Recommendation rec = as_usage_error([&] { return recommend(q); });
-    if (vm.count("json")) std::cout << report::recommendation_json(q, rec).dump(2) << "\n";
+    if (json) std::cout << report::recommendation_json(q, rec).dump(2) << "\n";
     else report::print_recommendation(std::cout, q, rec);
     return 0;
 }

@@ -36,9 +36,6 @@ po::options_description server_options() {
     const std::string cores_help = "CPU cores of the host, " + kCoresRange.text() + " (default: the calibration's host)";
     const std::string backlog_help = "listen backlog, " + kBacklogRange.text() + " (default 2048)";
     const std::string threads_help = "gthread: pool threads per worker process, " + kThreadsRange.text() + " (default 1)";
-    const std::string connections_help =
-        "gthread: connections a process holds at once (queued, served, kept alive), " + kWorkerConnectionsRange.text() +
-        " (default 1000)";
     o.add_options()
         ("workers", po::value<std::string>(), workers_help.c_str())
         ("cores", po::value<std::string>(), cores_help.c_str())
@@ -48,10 +45,18 @@ po::options_description server_options() {
         ("max-requests", po::value<std::string>(), "recycle a worker after this many requests; 0 = never (default 0)")
         ("max-requests-jitter", po::value<std::string>(), "add randint(0, J) to --max-requests per worker (default 0)")
         ("worker-class,k", po::value<std::string>(), "Gunicorn -k: sync (one request per process) or gthread (--threads per process under one GIL); default sync, and sync with --threads > 1 runs gthread, as Gunicorn does")
-        ("threads", po::value<std::string>(), threads_help.c_str())
+        ("threads", po::value<std::string>(), threads_help.c_str());
+    add_gthread_server_options(o);
+    return o;
+}
+
+void add_gthread_server_options(po::options_description& o) {
+    const std::string connections_help =
+        "gthread: connections a process holds at once (queued, served, kept alive), " + kWorkerConnectionsRange.text() +
+        " (default 1000)";
+    o.add_options()
         ("worker-connections", po::value<std::string>(), connections_help.c_str())
         ("keepalive", po::value<std::string>(), "gthread: seconds an idle kept-alive connection stays open, 0 closes each; 0..3600 (default 2)");
-    return o;
 }
 
 po::options_description workload_options() {

@@ -14,6 +14,9 @@ namespace workersim::cli {
 namespace po = boost::program_options;
 
 po::options_description server_options();    // --workers --cores --timeout --backlog --max-requests...
+// --worker-connections --keepalive, which server_options holds too: for a command that takes
+// gthread's server flags but not the others.
+void add_gthread_server_options(po::options_description& options);
 po::options_description workload_options();  // --io-pct --cpu-pct --io-ms --cpu-ms --unit --io-dist...
 po::options_description load_options();      // --clients --requests --rate --loadgen --client-timeout
 po::options_description profile_options();   // --calibration

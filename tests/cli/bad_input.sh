@@ -117,6 +117,20 @@ expect_ok predict --calibration none -k gthread --threads 4 --client-keepalive o
 expect_ok sweep --calibration none --threads 1,4 --workers 2 --clients 8 --requests 16
 expect_usage "--threads|0|1..10000" -- sweep --calibration none --threads 0,4 --workers 2
 
+# ---- recommend's worker classes (issue 13) ----
+expect_usage "--worker-class|eventlet|sync, gthread or any" -- $R --worker-class eventlet
+expect_usage "--threads|0|1..10000" -- $R -k any --threads 0
+expect_usage "--threads|8..2|FROM <= TO" -- $R -k gthread --threads 8..2
+expect_usage "--threads|1..100|at most 64" -- $R -k gthread --threads 1..100
+expect_usage "--threads|x|1..10000" -- $R -k gthread --threads x
+expect_usage "--threads|4|-k gthread" -- $R --threads 4
+expect_usage "--keepalive|-1" -- $R -k gthread --keepalive -1
+expect_usage "--worker-connections|0|1..1048576" -- $R -k gthread --worker-connections 0
+expect_usage "--client-keepalive|maybe|on or off" -- $R -k any --client-keepalive maybe
+expect_usage "--gil-free-pct|101|0..100" -- $R -k gthread --gil-free-pct 101
+expect_ok $R -k any --threads 1,4
+expect_ok $R -k gthread --threads 2..4 --client-keepalive off --keepalive 0 --worker-connections 10 --gil-free-pct 50 --json
+
 # ---- numbers and percentages ----
 expect_usage "--io-pct|120|0..100" -- $P --io-pct 120
 expect_usage "--io-pct|nan" -- $P --io-pct nan
