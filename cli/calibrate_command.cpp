@@ -92,7 +92,7 @@ po::options_description calibrate_options() {
         "workersim calibrate: measure the reference app under Gunicorn on this host and fit a profile\n"
         "\nGeneral");
     general.add_options()("help,h", "this help")
-        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid and gthread's, about 40 minutes) or failure (requests longer than --timeout, not fitted); default quick")
+        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid and gthread's, about 40 minutes) failure (requests longer than --timeout, not fitted) or repeats (gthread configurations made 6 times each, not fitted, about 5 minutes); default quick")
         ("quick", "the same as --plan quick")
         ("runs", po::value<std::string>(), "the runs file (JSON lines), appended run by run and resumed from (default runs.jsonl)")
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")
@@ -206,7 +206,7 @@ int calibrate_command(int argc, const char* const* argv) {
     for (const std::string& w : resumed.warnings) std::cerr << "workersim calibrate: warning: " << w << "\n";
     std::vector<Run> runs = std::move(resumed.runs);
     const SessionOutcome outcome = flags.only_fit ? SessionOutcome{} : measure(flags, runs);
-    if (flags.plan == PlanKind::failure) {  // mechanics runs, all held out: nothing to fit
+    if (flags.plan == PlanKind::failure || flags.plan == PlanKind::repeats) {  // all held out: nothing to fit
         std::cout << runs.size() << " runs in " << flags.files.runs << "; check them with workersim validate\n";
         return outcome.failed > 0 ? 1 : 0;
     }

@@ -67,6 +67,32 @@ void print_summary(std::ostream& out, const std::string& title,
     }
 }
 
+// A keep-alive run's throughput hangs on how its burst of connections split over the
+// processes: one run is one draw, so say how often the model's own spread covers the draws.
+void print_spread_coverage(std::ostream& out, const std::array<MetricSummary, kMetricCount>& metrics) {
+    out << "  inside the model's 90% run-to-run range:";
+    for (const MetricSummary& s : metrics)
+        if (s.metric != Metric::memory && s.points > 0)
+            out << " " << metric_name(s.metric) << " " << s.inside_spread << "/" << s.points;
+    out << "\n";
+}
+
+void print_repeats(std::ostream& out, const std::vector<RepeatedRuns>& repeats) {
+    if (repeats.empty()) return;
+    out << "\nrepeated configurations: the runs' mean and sd, measured / predicted (one run's sd, as the model has it)\n";
+    for (const RepeatedRuns& g : repeats) {
+        out << "  " << g.id << " x" << g.runs << "\n";
+        for (std::size_t m = 0; m < kMetricCount; ++m) {
+            const auto metric = static_cast<Metric>(m);
+            if (metric == Metric::memory || !g.abs_pct_error[m]) continue;
+            out << "    " << std::left << std::setw(16) << metric_name(metric) << std::right << std::fixed
+                << std::setprecision(1) << display(metric, g.measured_mean[m]) << " sd "
+                << display(metric, g.measured_sd[m]) << " / " << display(metric, g.predicted_mean[m]) << " sd "
+                << display(metric, g.predicted_sd[m]) << "  error of the mean " << *g.abs_pct_error[m] << "%\n";
+        }
+    }
+}
+
 void print_table(std::ostream& out, const Validation& v) {
     out << "measured/predicted and the error, per run (* held out of the fit; host: the run's CPU time factor)\n";
     std::size_t id_width = 4;
@@ -88,7 +114,11 @@ void print_table(std::ostream& out, const Validation& v) {
     }
     const bool gthread = any_gthread(v);
     print_summary(out, gthread ? "sync runs, absolute percentage error" : "absolute percentage error", v.metrics);
-    if (gthread) print_summary(out, "gthread runs, absolute percentage error", v.gthread_metrics);
+    if (gthread) {
+        print_summary(out, "gthread runs, absolute percentage error", v.gthread_metrics);
+        print_spread_coverage(out, v.gthread_metrics);
+    }
+    print_repeats(out, v.repeats);
     if (v.knobs.empty()) return;
     out << "\nwhat-if knobs: throughput after / before, measured vs predicted (runs alike but for the knob)\n";
     for (const KnobComparison& k : v.knobs)
@@ -104,7 +134,9 @@ nlohmann::json as_json(const Validation& v) {
         for (std::size_t m = 0; m < kMetricCount; ++m) {
             // 0 for a metric the run did not measure, as this report has always written it
             // (abs_pct_error null says which).
-            nlohmann::json entry{{"measured", c.measured[m].value_or(0)}, {"predicted", c.predicted[m]}};
+            nlohmann::json entry{{"measured", c.measured[m].value_or(0)},
+                                 {"predicted", c.predicted[m]},
+                                 {"predicted_sd", c.predicted_sd[m]}};
             entry["abs_pct_error"] = c.abs_pct_error[m] ? nlohmann::json(*c.abs_pct_error[m]) : nlohmann::json(nullptr);
             run[metric_name(static_cast<Metric>(m))] = entry;
         }
@@ -119,7 +151,8 @@ nlohmann::json as_json(const Validation& v) {
             metrics[metric_name(s.metric)] = {{"points", s.points},
                                               {"median_abs_pct_error", s.median_abs_pct_error},
                                               {"worst_abs_pct_error", s.worst_abs_pct_error},
-                                              {"worst_run", s.worst_run}};
+                                              {"worst_run", s.worst_run},
+                                              {"inside_spread", s.inside_spread}};
         return metrics;
     };
     nlohmann::json knobs = nlohmann::json::array();
@@ -132,6 +165,22 @@ nlohmann::json as_json(const Validation& v) {
     nlohmann::json out = {{"runs", runs}, {"metrics", summary_json(v.metrics)}, {"knobs", knobs}};
     // Reports of sync runs keep their old form; "metrics" is the sync runs' summary.
     if (any_gthread(v)) out["gthread_metrics"] = summary_json(v.gthread_metrics);
+    if (!v.repeats.empty()) {
+        nlohmann::json repeats = nlohmann::json::array();
+        for (const RepeatedRuns& g : v.repeats) {
+            nlohmann::json group{{"id", g.id}, {"runs", g.runs}};
+            for (std::size_t m = 0; m < kMetricCount; ++m) {
+                if (!g.abs_pct_error[m]) continue;
+                group[metric_name(static_cast<Metric>(m))] = {{"measured_mean", g.measured_mean[m]},
+                                                              {"measured_sd", g.measured_sd[m]},
+                                                              {"predicted_mean", g.predicted_mean[m]},
+                                                              {"predicted_sd", g.predicted_sd[m]},
+                                                              {"abs_pct_error", *g.abs_pct_error[m]}};
+            }
+            repeats.push_back(group);
+        }
+        out["repeats"] = repeats;
+    }
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "analysis/replications.hpp"
@@ -49,6 +50,7 @@ double cpu_time_factor(const Profile& profile, const Run& run, const ValidationO
 
 struct Predicted {
     std::array<double, kMetricCount> metrics{};
+    std::array<double, kMetricCount> sd{};
     double busiest_share = 0;  // gthread: the busiest process's share of the responses
 };
 
@@ -64,16 +66,58 @@ Predicted predict_run(const Profile& profile, const Run& run, double cpu_time_fa
     Predicted out;
     auto& metrics = out.metrics;
     const int seeds = std::max(1, options.seeds);
+    std::array<std::vector<double>, kMetricCount> samples;
     for (int i = 0; i < seeds; ++i) {
         // The replications' seeds (analysis/replications.hpp), as predict's are.
         const Result r = simulate(scenario, replication_seed(options.seed, i));
-        metrics[index(Metric::throughput)] += r.throughput_rps / seeds;
-        metrics[index(Metric::latency_mean)] += r.latency.mean_s / seeds;
-        metrics[index(Metric::latency_p50)] += r.latency.p50_s / seeds;
-        metrics[index(Metric::latency_p99)] += r.latency.p99_s / seeds;
+        samples[index(Metric::throughput)].push_back(r.throughput_rps);
+        samples[index(Metric::latency_mean)].push_back(r.latency.mean_s);
+        samples[index(Metric::latency_p50)].push_back(r.latency.p50_s);
+        samples[index(Metric::latency_p99)].push_back(r.latency.p99_s);
         if (!r.served_by_worker.empty()) out.busiest_share += busiest_share(r.served_by_worker) / seeds;
     }
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+        for (double x : samples[m]) metrics[m] += x / seeds;
+        if (samples[m].size() > 1) out.sd[m] = sample_sd(samples[m], mean(samples[m]));
+    }
     metrics[index(Metric::memory)] = profile.memory.total_pss_kib(scenario.server);
+    return out;
+}
+
+// The standard normal's 95th percentile: +- this many standard deviations hold 90%.
+constexpr double kNormal90 = 1.6448536269514722;
+
+bool inside_spread(const RunComparison& c, std::size_t m) {
+    return c.measured[m] && std::abs(c.predicted[m] - *c.measured[m]) <= kNormal90 * c.predicted_sd[m];
+}
+
+std::vector<RepeatedRuns> repeated_runs(const std::vector<RunComparison>& runs) {
+    std::map<std::string, std::vector<const RunComparison*>> groups;
+    for (const RunComparison& c : runs)
+        if (const std::string id = repeated_id(c.id); !id.empty()) groups[id].push_back(&c);
+    std::vector<RepeatedRuns> out;
+    for (const auto& [id, members] : groups) {
+        if (members.size() < 2) continue;
+        RepeatedRuns g;
+        g.id = id;
+        g.runs = static_cast<int>(members.size());
+        for (std::size_t m = 0; m < kMetricCount; ++m) {
+            std::vector<double> measured, predicted, predicted_sd;
+            for (const RunComparison* c : members) {
+                if (c->measured[m]) measured.push_back(*c->measured[m]);
+                predicted.push_back(c->predicted[m]);
+                predicted_sd.push_back(c->predicted_sd[m]);
+            }
+            g.predicted_mean[m] = mean(predicted);
+            g.predicted_sd[m] = mean(predicted_sd);
+            if (measured.size() < 2) continue;
+            g.measured_mean[m] = mean(measured);
+            g.measured_sd[m] = sample_sd(measured, g.measured_mean[m]);
+            if (g.measured_mean[m] > 0)
+                g.abs_pct_error[m] = 100 * std::abs(g.predicted_mean[m] - g.measured_mean[m]) / g.measured_mean[m];
+        }
+        out.push_back(g);
+    }
     return out;
 }
 
@@ -86,6 +130,7 @@ std::array<MetricSummary, kMetricCount> summarise(const std::vector<RunCompariso
         for (const RunComparison& c : runs) {
             if (c.worker_class != worker_class || !c.abs_pct_error[m]) continue;
             errors.push_back(*c.abs_pct_error[m]);
+            if (inside_spread(c, m)) ++s.inside_spread;
             if (*c.abs_pct_error[m] >= s.worst_abs_pct_error) {
                 s.worst_abs_pct_error = *c.abs_pct_error[m];
                 s.worst_run = c.id;
@@ -154,6 +199,7 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
         c.worker_class = effective_worker_class(what_if_for(run.config).server);
         const Predicted predicted = predict_run(profile, run, c.cpu_time_factor, options);
         c.predicted = predicted.metrics;
+        c.predicted_sd = predicted.sd;
         if (!run.measured.requests_by_worker.empty()) {
             c.measured_busiest_share = busiest_share(run.measured.requests_by_worker);
             c.predicted_busiest_share = predicted.busiest_share;
@@ -169,7 +215,16 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
     out.metrics = summarise(out.runs, WorkerClass::sync);
     out.gthread_metrics = summarise(out.runs, WorkerClass::gthread);
     out.knobs = knob_comparisons(compared, out.runs);
+    out.repeats = repeated_runs(out.runs);
     return out;
+}
+
+std::string repeated_id(const std::string& run_id) {
+    const std::size_t at = run_id.rfind("-r");
+    if (at == std::string::npos || at + 2 == run_id.size()) return {};
+    const bool digits = std::all_of(run_id.begin() + static_cast<std::ptrdiff_t>(at + 2), run_id.end(),
+                                    [](char ch) { return ch >= '0' && ch <= '9'; });
+    return digits ? run_id.substr(0, at) : std::string{};
 }
 
 }  // namespace workersim

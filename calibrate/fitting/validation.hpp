@@ -38,6 +38,9 @@ struct RunComparison {
     double cpu_time_factor = 1;  // the run's host speed relative to the profile's (WhatIf)
     std::array<std::optional<double>, kMetricCount> measured{};  // empty where the run did not measure it
     std::array<double, kMetricCount> predicted{};
+    // The standard deviation of the seeds' simulations: how much the model says a second run
+    // of the same configuration would differ (0 for memory, which is not simulated).
+    std::array<double, kMetricCount> predicted_sd{};
     // |predicted - measured| / measured, in percent; empty where the run did not measure the
     // metric (httperf reports no p99; a run whose processes' PSS could not be read has no
     // memory) or measured 0, which no relative error is relative to.
@@ -50,6 +53,22 @@ struct MetricSummary {
     double median_abs_pct_error = 0;
     double worst_abs_pct_error = 0;
     std::string worst_run;
+    // Points whose measured value lies within the model's 90% run-to-run range (predicted
+    // +- 1.645 predicted_sd, the spread taken as normal): a model whose own randomness is the
+    // real server's puts about 90% of them there.
+    int inside_spread = 0;
+};
+
+// One configuration measured several times (run ids equal but for a -r1, -r2, ... suffix):
+// where one run is a draw of a random split, the repeats' mean is what a prediction predicts.
+struct RepeatedRuns {
+    std::string id;  // the common id, without the suffix
+    int runs = 0;
+    std::array<double, kMetricCount> measured_mean{}, measured_sd{};
+    std::array<double, kMetricCount> predicted_mean{};  // the runs' predictions, averaged
+    std::array<double, kMetricCount> predicted_sd{};    // one run's spread, as the model has it
+    // |predicted_mean - measured_mean| / measured_mean in percent; empty where unmeasured.
+    std::array<std::optional<double>, kMetricCount> abs_pct_error{};
 };
 
 // Two runs alike but for one what-if knob (the server's cores, whether the load generator
@@ -67,7 +86,11 @@ struct Validation {
     std::array<MetricSummary, kMetricCount> metrics{};          // the sync runs
     std::array<MetricSummary, kMetricCount> gthread_metrics{};  // the gthread runs, apart
     std::vector<KnobComparison> knobs;  // every such pair among the compared runs
+    std::vector<RepeatedRuns> repeats;  // configurations measured more than once
 };
+
+// The id a repeated run shares with its repeats ("x-r3" -> "x"); empty for a run that is no repeat.
+std::string repeated_id(const std::string& run_id);
 
 // The run's probed host speed relative to the profile's (WhatIf::cpu_time_factor): a probe's
 // figure is CPU time per iteration, so a probe twice the profile's means every CPU cost took

@@ -9,6 +9,10 @@
 //          threads, the three mixes, both placements, hey with and without keep-alive),
 //          about 15 minutes. Every third point of each grid is held out of the fit.
 //   failure  requests longer than Gunicorn's --timeout: validates the kill mechanics; not fitted.
+//   repeats  a few gthread configurations, each made kRepeats times (ids end in -r1, -r2, ...),
+//          all held out: with hey's keep-alive one run's throughput depends on how its burst of
+//          connections happened to split over the processes, so a prediction is checked
+//          against the repeats' mean and spread, not one draw; about 5 minutes.
 
 #include <string>
 #include <vector>
@@ -17,7 +21,10 @@
 
 namespace workersim {
 
-enum class PlanKind { quick, full, failure };
+enum class PlanKind { quick, full, failure, repeats };
+
+// How many times the repeats plan makes each of its configurations.
+constexpr int kRepeats = 6;
 
 // Throws std::invalid_argument naming the accepted names.
 PlanKind plan_kind_from_name(const std::string& name);

@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 #include "calibrate/records/plan.hpp"
 #include "calibrate/fitting/validation.hpp"
 #include "synthetic_runs.hpp"
@@ -175,4 +178,34 @@ TEST_CASE("gthread runs alike but for hey's keep-alive are compared as a what-if
     REQUIRE(v.knobs.size() == 1);
     CHECK(v.knobs[0].knob == "keepalive");
     CHECK(v.knobs[0].from_id.find("-close") != std::string::npos);
+}
+
+TEST_CASE("a repeated run's id is its configuration's id without the -rN suffix") {
+    CHECK(repeated_id("gthread-p4-t4-io90-u250ms-c32-n96-cores2-shared-r3") ==
+          "gthread-p4-t4-io90-u250ms-c32-n96-cores2-shared");
+    CHECK(repeated_id("x-r12") == "x");
+    CHECK(repeated_id("w4-io100-u250ms-c8-n96-cores2-shared").empty());
+    CHECK(repeated_id("x-r").empty());
+    CHECK(repeated_id("x-r2b").empty());
+}
+
+TEST_CASE("repeated configurations are compared by the mean of their runs, beside the model's spread") {
+    // Runs the profile itself generated, each configuration kRepeats times: the runs' mean is
+    // one of kRepeats draws' means, so it sits within a few of its standard errors of the
+    // prediction; the keep-alive configurations spread from run to run, and the model says so.
+    const auto runs = synthetic_runs(make_plan(PlanKind::repeats), known_profile(), SyntheticNoise{}, 5);
+    const Validation v = validate_runs(known_profile(), runs, ValidationOptions{});
+    REQUIRE(v.repeats.size() == 4);
+    const auto throughput = static_cast<std::size_t>(Metric::throughput);
+    for (const RepeatedRuns& g : v.repeats) {
+        INFO(g.id);
+        CHECK(g.runs == kRepeats);
+        CHECK(g.predicted_sd[throughput] > 0);
+        const double standard_error = std::max(g.measured_sd[throughput], g.predicted_sd[throughput]) /
+                                      std::sqrt(static_cast<double>(kRepeats));
+        CHECK(std::abs(g.measured_mean[throughput] - g.predicted_mean[throughput]) < 4 * standard_error + 1e-9);
+    }
+    // Most single runs fall inside the model's 90% range when the model made them.
+    const MetricSummary& s = v.gthread_metrics[throughput];
+    CHECK(s.inside_spread >= s.points / 2);
 }

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <set>
+#include <string>
 
 #include "calibrate/records/plan.hpp"
 
@@ -95,7 +97,19 @@ TEST_CASE("about a third of the full plan is held out, in every workload") {
 TEST_CASE("plan names parse and bad ones name the accepted values") {
     CHECK(plan_kind_from_name("quick") == PlanKind::quick);
     CHECK(plan_kind_from_name("full") == PlanKind::full);
-    CHECK_THROWS_WITH(plan_kind_from_name("fast"), Catch::Contains("quick, full or failure"));
+    CHECK(plan_kind_from_name("repeats") == PlanKind::repeats);
+    CHECK_THROWS_WITH(plan_kind_from_name("fast"), Catch::Contains("quick, full, failure or repeats"));
+}
+
+TEST_CASE("the repeats plan makes each configuration kRepeats times under distinct ids, never fitted") {
+    std::map<std::string, int> made;  // id without its -rN suffix
+    for (const RunConfig& c : make_plan(PlanKind::repeats)) {
+        CHECK(c.holdout);
+        CHECK(c.worker_class == WorkerClass::gthread);
+        made[c.id.substr(0, c.id.rfind("-r"))]++;
+    }
+    REQUIRE(made.size() == 4);
+    for (const auto& [id, count] : made) CHECK(count == kRepeats);
 }
 
 TEST_CASE("the failure plan's requests outlast Gunicorn's timeout and are never fitted") {
