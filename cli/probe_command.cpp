@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
+#include "model/json_reader.hpp"
 #include "model/profile_json.hpp"
 
 #ifndef WORKERSIM_SERVER_DIR
@@ -24,6 +25,34 @@
 namespace workersim::cli {
 
 namespace {
+
+HostProbe read_probe(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw UsageError("--from " + path + ": no such file");
+    try {
+        const nlohmann::json json = nlohmann::json::parse(in);
+        return host_probe_from_json(json, "--from " + path);
+    } catch (const nlohmann::json::exception& e) {
+        throw UsageError("--from " + path + ": not a probe's JSON (" + e.what() + ")");
+    } catch (const JsonError& e) {
+        throw UsageError("--from " + path + ": " + e.what());
+    }
+}
+
+void print_probe(std::ostream& out, const Profile& base, const Profile& moved);
+
+void write_moved(const po::variables_map& vm, const Profile& base, const Profile& moved, const HostProbe& probe,
+                 const std::string& out_path) {
+    std::ofstream out(out_path);
+    out << to_json(moved).dump(2) << "\n";
+    if (!out.flush()) throw UsageError("--out " + out_path + ": cannot write the profile there");
+    if (vm.count("json")) {
+        std::cout << to_json(probe).dump(2) << "\n";
+    } else {
+        print_probe(std::cout, base, moved);
+        std::cout << "profile written to " << out_path << "\n";
+    }
+}
 
 void print_probe(std::ostream& out, const Profile& base, const Profile& moved) {
     const HostProbe& h = *moved.host_probe;
@@ -71,6 +100,7 @@ int probe_command(int argc, const char* const* argv) {
     general.add_options()("help,h", "this help")
         ("out", po::value<std::string>(), "where the moved profile JSON goes (required)")
         ("json", "print the probe's figures as JSON instead of the summary")
+        ("from", po::value<std::string>(), "measure nothing: move the profile with a probe already taken, e.g. the RUNS.probe.json that calibrate writes beside a runs file")
         ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead of a private cluster, as a libpq string (\"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\")")
         ("server-dir", po::value<std::string>(), "the bundled app's directory (default calibrate/server)");
     po::options_description all;
@@ -86,6 +116,12 @@ int probe_command(int argc, const char* const* argv) {
         throw UsageError("--calibration none: the ideal server has no costs to move; give a profile file or leave it out");
     const std::string out_path = vm["out"].as<std::string>();
     const Profile base = profile_from(vm);
+    if (vm.count("from")) {
+        if (vm.count("pg-dsn")) throw UsageError("--from and --pg-dsn: --from measures nothing, so it takes no server");
+        const HostProbe probe = read_probe(vm["from"].as<std::string>());
+        write_moved(vm, base, profile_for_host(base, probe), probe, out_path);
+        return 0;
+    }
 
     HostProbeOptions options;
     options.server_dir = vm.count("server-dir") ? vm["server-dir"].as<std::string>() : WORKERSIM_SERVER_DIR;
@@ -108,16 +144,7 @@ int probe_command(int argc, const char* const* argv) {
         const PostgresCluster database = existing ? PostgresCluster(*existing) : PostgresCluster(postgres);
         probe = probe_host(options, database);
     }
-    const Profile moved = profile_for_host(base, probe);
-    std::ofstream out(out_path);
-    out << to_json(moved).dump(2) << "\n";
-    if (!out.flush()) throw std::runtime_error(out_path + ": cannot write the profile");
-    if (vm.count("json")) {
-        std::cout << to_json(probe).dump(2) << "\n";
-    } else {
-        print_probe(std::cout, base, moved);
-        std::cout << "profile written to " << out_path << "\n";
-    }
+    write_moved(vm, base, profile_for_host(base, probe), probe, out_path);
     return 0;
 }
 

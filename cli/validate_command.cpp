@@ -119,6 +119,7 @@ void print_table(std::ostream& out, const Validation& v) {
         print_spread_coverage(out, v.gthread_metrics);
     }
     print_repeats(out, v.repeats);
+    if (!v.repeats.empty()) print_summary(out, "repeated configurations, error of the mean", v.repeat_metrics);
     if (v.knobs.empty()) return;
     out << "\nwhat-if knobs: throughput after / before, measured vs predicted (runs alike but for the knob)\n";
     for (const KnobComparison& k : v.knobs)
@@ -180,6 +181,7 @@ nlohmann::json as_json(const Validation& v) {
             repeats.push_back(group);
         }
         out["repeats"] = repeats;
+        out["repeat_metrics"] = summary_json(v.repeat_metrics);
     }
     return out;
 }

@@ -33,6 +33,14 @@ validate validation-seed-quick-profile.txt $d/seed-runs.jsonl $d/quick-profile.j
 validate validation-seed-probed-profile.txt $d/seed-runs.jsonl $d/probed-profile.json
 validate validation-seed-probed-profile-ignore-host-speed.txt $d/seed-runs.jsonl $d/probed-profile.json \
   --ignore-host-speed
+# gthread configurations made six times each, on a host probed beside them (calibrate --plan
+# repeats); the embedded profile moved to that host by the probe calibrate took there.
+"$ws" probe --from $d/repeat-runs.jsonl.probe.json --calibration $d/default-profile.json \
+  --out "$scratch/repeat-probed-profile.json" > /dev/null
+$check || cp "$scratch/repeat-probed-profile.json" $d/repeat-probed-profile.json
+$check && { cmp -s "$scratch/repeat-probed-profile.json" $d/repeat-probed-profile.json ||
+  { echo "repeat-probed-profile.json differs" >&2; exit 1; }; }
+validate validation-repeats-probed-profile.txt $d/repeat-runs.jsonl $d/repeat-probed-profile.json
 scripts/failure-validation.sh $d/failure-runs.jsonl $d/default-profile.json "$ws" > $out/failure-validation.txt
 
 if $check; then

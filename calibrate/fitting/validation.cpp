@@ -121,23 +121,46 @@ std::vector<RepeatedRuns> repeated_runs(const std::vector<RunComparison>& runs) 
     return out;
 }
 
+// The median and the worst of one metric's errors, each error with the id it is of.
+MetricSummary summary_of(Metric metric, const std::vector<std::pair<double, std::string>>& errors) {
+    MetricSummary s;
+    s.metric = metric;
+    s.points = static_cast<int>(errors.size());
+    std::vector<double> values;
+    for (const auto& [error, id] : errors) {
+        values.push_back(error);
+        if (error >= s.worst_abs_pct_error) {
+            s.worst_abs_pct_error = error;
+            s.worst_run = id;
+        }
+    }
+    if (!values.empty()) s.median_abs_pct_error = median(values);
+    return s;
+}
+
 std::array<MetricSummary, kMetricCount> summarise(const std::vector<RunComparison>& runs, WorkerClass worker_class) {
     std::array<MetricSummary, kMetricCount> out{};
     for (std::size_t m = 0; m < kMetricCount; ++m) {
-        MetricSummary& s = out[m];
-        s.metric = static_cast<Metric>(m);
-        std::vector<double> errors;
+        std::vector<std::pair<double, std::string>> errors;
+        int inside = 0;
         for (const RunComparison& c : runs) {
             if (c.worker_class != worker_class || !c.abs_pct_error[m]) continue;
-            errors.push_back(*c.abs_pct_error[m]);
-            if (inside_spread(c, m)) ++s.inside_spread;
-            if (*c.abs_pct_error[m] >= s.worst_abs_pct_error) {
-                s.worst_abs_pct_error = *c.abs_pct_error[m];
-                s.worst_run = c.id;
-            }
+            errors.emplace_back(*c.abs_pct_error[m], c.id);
+            if (inside_spread(c, m)) ++inside;
         }
-        s.points = static_cast<int>(errors.size());
-        if (!errors.empty()) s.median_abs_pct_error = median(errors);
+        out[m] = summary_of(static_cast<Metric>(m), errors);
+        out[m].inside_spread = inside;
+    }
+    return out;
+}
+
+std::array<MetricSummary, kMetricCount> summarise_repeats(const std::vector<RepeatedRuns>& repeats) {
+    std::array<MetricSummary, kMetricCount> out{};
+    for (std::size_t m = 0; m < kMetricCount; ++m) {
+        std::vector<std::pair<double, std::string>> errors;
+        for (const RepeatedRuns& g : repeats)
+            if (g.abs_pct_error[m]) errors.emplace_back(*g.abs_pct_error[m], g.id);
+        out[m] = summary_of(static_cast<Metric>(m), errors);
     }
     return out;
 }
@@ -158,6 +181,12 @@ bool alike_but(const RunConfig& a, const RunConfig& b, const std::string& knob) 
     return a.cores == b.cores && !a.loadgen_shared && b.loadgen_shared;  // "loadgen": separate -> shared
 }
 
+// "-r3" of a repeated run's id, "" of any other: repeats pair with their own round only.
+std::string repeat_suffix(const std::string& run_id) {
+    const std::string id = repeated_id(run_id);
+    return id.empty() ? std::string{} : run_id.substr(id.size());
+}
+
 std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs,
                                              const std::vector<RunComparison>& compared) {
     const auto throughput = static_cast<std::size_t>(Metric::throughput);
@@ -166,6 +195,7 @@ std::vector<KnobComparison> knob_comparisons(const std::vector<const Run*>& runs
         for (std::size_t i = 0; i < runs.size(); ++i)
             for (std::size_t j = 0; j < runs.size(); ++j) {
                 if (i == j || !alike_but(runs[i]->config, runs[j]->config, knob)) continue;
+                if (repeat_suffix(runs[i]->config.id) != repeat_suffix(runs[j]->config.id)) continue;  // round by round
                 const RunComparison& from = compared[i];
                 const RunComparison& to = compared[j];
                 // Throughput is always measured: completed / makespan.
@@ -216,6 +246,7 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
     out.gthread_metrics = summarise(out.runs, WorkerClass::gthread);
     out.knobs = knob_comparisons(compared, out.runs);
     out.repeats = repeated_runs(out.runs);
+    out.repeat_metrics = summarise_repeats(out.repeats);
     return out;
 }
 

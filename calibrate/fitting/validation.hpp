@@ -87,6 +87,8 @@ struct Validation {
     std::array<MetricSummary, kMetricCount> gthread_metrics{};  // the gthread runs, apart
     std::vector<KnobComparison> knobs;  // every such pair among the compared runs
     std::vector<RepeatedRuns> repeats;  // configurations measured more than once
+    // Over the repeated configurations: each one's error of the mean (inside_spread unused).
+    std::array<MetricSummary, kMetricCount> repeat_metrics{};
 };
 
 // The id a repeated run shares with its repeats ("x-r3" -> "x"); empty for a run that is no repeat.

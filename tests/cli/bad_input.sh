@@ -205,6 +205,9 @@ expect_usage "--out|/nonexistent-dir/x.json|cannot write" -- probe --out /nonexi
 expect_usage "--calibration none|no costs" -- probe --out /dev/null --calibration none
 expect_usage "--calibration|missing-profile.json" -- probe --out /dev/null --calibration "$fixtures/missing-profile.json"
 expect_usage "--seed" -- probe --out /dev/null --seed 3
+expect_usage "--from|/nonexistent-probe.json|no such file" -- probe --out /dev/null --from /nonexistent-probe.json
+expect_usage "--from|not a probe" -- probe --out /dev/null --from "$fixtures/../bad_input.sh"
+expect_usage "--from and --pg-dsn" -- probe --out /dev/null --from /dev/null --pg-dsn "host=x"
 expect_usage "--profile-uncertainty|--replications 1|at least 2" -- predict --profile-uncertainty --replications 1
 expect_usage "--profile-uncertainty|none|no standard errors" -- predict --profile-uncertainty --calibration none
 expect_usage "--runs|required" -- validate

@@ -39,6 +39,7 @@ struct Table {
     std::string runs, profile;
     bool holdout_only = false, host_speed = true;
     bool gthread = false;  // the gthread runs' summary, not the sync runs'
+    bool repeats = false;  // the repeated configurations' errors of the mean
 
     std::vector<Claim> claims;
 };
@@ -53,7 +54,7 @@ bool metric_of(const std::string& name, Metric& metric) {
     return true;
 }
 
-// <!-- accuracy: runs=FILE profile=FILE [holdout-only] [ignore-host-speed] --> then a table
+// <!-- accuracy: runs=FILE profile=FILE [holdout-only] [ignore-host-speed] [gthread | repeats] --> then a table
 // whose rows are | metric | median% | worst% ... |.
 std::vector<Table> tables_in(const std::string& readme) {
     std::vector<Table> tables;
@@ -74,6 +75,7 @@ std::vector<Table> tables_in(const std::string& readme) {
                 else if (word == "holdout-only") open->holdout_only = true;
                 else if (word == "ignore-host-speed") open->host_speed = false;
                 else if (word == "gthread") open->gthread = true;
+                else if (word == "repeats") open->repeats = true;
                 else FAIL("README accuracy comment has an unknown word: " << word);
             }
         } else if (open && std::regex_search(line, m, row)) {
@@ -113,7 +115,8 @@ TEST_CASE("every accuracy table in the README is recomputed from its committed r
         options.host_speed = t.host_speed;
         const Validation v = validate_runs(profile, loaded.runs, options);
         for (const Claim& c : t.claims) {
-            const MetricSummary& s = (t.gthread ? v.gthread_metrics : v.metrics)[static_cast<std::size_t>(c.metric)];
+            const auto& summaries = t.repeats ? v.repeat_metrics : t.gthread ? v.gthread_metrics : v.metrics;
+            const MetricSummary& s = summaries[static_cast<std::size_t>(c.metric)];
             INFO(c.row << ": README says median " << c.median_pct << "%, worst " << c.worst_pct << "%; recomputed "
                        << s.median_abs_pct_error << "% and " << s.worst_abs_pct_error << "% (" << s.worst_run << ")");
             CHECK(s.points > 0);

@@ -205,6 +205,10 @@ TEST_CASE("repeated configurations are compared by the mean of their runs, besid
                                       std::sqrt(static_cast<double>(kRepeats));
         CHECK(std::abs(g.measured_mean[throughput] - g.predicted_mean[throughput]) < 4 * standard_error + 1e-9);
     }
+    // The keep-alive knob pairs each round's runs, not every repeat with every other.
+    REQUIRE(v.knobs.size() == static_cast<std::size_t>(kRepeats));
+    for (const KnobComparison& k : v.knobs)
+        CHECK(k.from_id.substr(k.from_id.rfind("-r")) == k.to_id.substr(k.to_id.rfind("-r")));
     // Most single runs fall inside the model's 90% range when the model made them.
     const MetricSummary& s = v.gthread_metrics[throughput];
     CHECK(s.inside_spread >= s.points / 2);
