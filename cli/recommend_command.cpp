@@ -8,6 +8,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/field_flags.hpp"
+#include "cli/slo_options.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "report/recommendation.hpp"
@@ -94,8 +95,9 @@ RecommendQuery query_from(const po::variables_map& vm) {
     q.seed = seed_from(vm);
     if (vm.count("memory")) q.memory_kib = parse_kib("--memory", text("memory"), 1, 64.0 * 1024 * 1024 * 1024);
     if (vm.count("worker-mib")) q.worker_kib = parse_number("--worker-mib", text("worker-mib"), 0.001, 1e7) * 1024;
-    if (vm.count("slo-p99")) q.slo_p99_s = parse_seconds("--slo-p99", text("slo-p99"), 1e-6, 1e7);
-    if (vm.count("slo-mean")) q.slo_mean_s = parse_seconds("--slo-mean", text("slo-mean"), 1e-6, 1e7);
+    const sizing::ServiceLevel level = service_level_from(vm);  // recommend takes no --slo-throughput
+    q.slo_p99_s = level.p99_s;
+    q.slo_mean_s = level.mean_s;
     if (vm.count("max-workers"))
         q.max_workers = static_cast<int>(
             parse_integer("--max-workers", text("max-workers"), kMaxWorkersRange.min, kMaxWorkersRange.max));

@@ -30,13 +30,34 @@ Scenario sizing_scenario(const RecommendQuery& q) {
     return base;
 }
 
-bool has_slo(const RecommendQuery& q) { return q.slo_p99_s || q.slo_mean_s; }
+ServiceLevel service_level(const RecommendQuery& q) { return {q.slo_p99_s, q.slo_mean_s, std::nullopt}; }
 
-bool meets_objective(const RecommendQuery& q, const Result& r) {
-    if (r.unstable || r.stalled || r.errors.total() > 0) return false;
-    if (q.slo_p99_s && r.latency.p99_s > *q.slo_p99_s) return false;
-    if (q.slo_mean_s && r.latency.mean_s > *q.slo_mean_s) return false;
+bool has_slo(const ServiceLevel& level) { return level.p99_s || level.mean_s || level.throughput_rps; }
+
+bool has_slo(const RecommendQuery& q) { return has_slo(service_level(q)); }
+
+std::vector<ObjectiveCheck> check_objectives(const ServiceLevel& level, const Result& r) {
+    std::vector<ObjectiveCheck> checks;
+    if (level.p99_s)
+        checks.push_back({Objective::latency_p99, r.latency.p99_s, *level.p99_s, r.latency.p99_s <= *level.p99_s});
+    if (level.mean_s)
+        checks.push_back({Objective::latency_mean, r.latency.mean_s, *level.mean_s, r.latency.mean_s <= *level.mean_s});
+    if (level.throughput_rps)
+        checks.push_back({Objective::throughput, r.throughput_rps, *level.throughput_rps,
+                          r.throughput_rps >= *level.throughput_rps});
+    const auto errors = static_cast<double>(r.errors.total());
+    checks.push_back({Objective::no_errors, errors, 0, errors == 0});
+    const bool stable = !r.unstable && !r.stalled;
+    checks.push_back({Objective::stable, stable ? 1.0 : 0.0, 1, stable});
+    return checks;
+}
+
+bool all_met(const std::vector<ObjectiveCheck>& checks) {
+    for (const ObjectiveCheck& c : checks)
+        if (!c.met) return false;
     return true;
 }
+
+bool meets_objective(const RecommendQuery& q, const Result& r) { return all_met(check_objectives(service_level(q), r)); }
 
 }  // namespace workersim::sizing
