@@ -97,4 +97,39 @@ ExistingDatabase parse_pg_dsn_flag(const std::string& text) {
     }
 }
 
+std::vector<double> parse_values(const std::string& flag, const std::string& text, bool integer, double min, double max,
+                                 std::size_t max_values) {
+    auto number = [&](const std::string& piece) {
+        return integer ? static_cast<double>(parse_integer(flag, piece, static_cast<std::int64_t>(min),
+                                                                static_cast<std::int64_t>(max)))
+                            : parse_number(flag, piece, min, max);
+    };
+    std::vector<double> values;
+    const auto dots = text.find("..");
+    if (dots != std::string::npos) {
+        const auto colon = text.find(':', dots);
+        const double from = number(text.substr(0, dots));
+        const double to = number(text.substr(dots + 2, colon == std::string::npos ? std::string::npos : colon - dots - 2));
+        const double step = colon == std::string::npos ? 1.0 : parse_number(flag + " step", text.substr(colon + 1), 1e-9, 1e12);
+        if (integer && std::floor(step) != step) throw UsageError(flag + " " + text + ": the step must be an integer");
+        if (to < from) throw UsageError(flag + " " + text + ": expected FROM..TO with FROM <= TO");
+        if ((to - from) / step + 1 > static_cast<double>(max_values))
+            throw UsageError(flag + " " + text + ": more than " + std::to_string(max_values) + " values");
+        // Stepping by index, not by accumulation, so 0..1:0.1 ends exactly at 1.
+        for (std::size_t i = 0;; ++i) {
+            const double v = from + static_cast<double>(i) * step;
+            if (v > to + 1e-9 * step) break;
+            values.push_back(std::min(v, to));
+        }
+    } else {
+        std::stringstream pieces(text);
+        std::string piece;
+        while (std::getline(pieces, piece, ',')) values.push_back(number(piece));
+        if (values.size() > max_values)
+            throw UsageError(flag + " " + text + ": more than " + std::to_string(max_values) + " values");
+        if (values.empty()) throw UsageError(flag + " '" + text + "': expected FROM..TO[:STEP], a list A,B,C or a value");
+    }
+    return values;
+}
+
 }  // namespace workersim::cli

@@ -27,7 +27,7 @@ po::options_description recommend_options() {
         "the largest count of processes to consider, " + kMaxWorkersRange.text() + " (default 64)";
     std::string default_threads;
     for (int t : default_thread_counts()) default_threads += (default_threads.empty() ? "" : ",") + std::to_string(t);
-    const std::string threads_help = "gthread: the threads per process to search, A,B,C or FROM..TO, each " +
+    const std::string threads_help = "gthread: the threads per process to search, A,B,C, FROM..TO or FROM..TO:STEP, each " +
                                      kThreadsRange.text() + ", at most " + std::to_string(kThreadCountsRange.max) +
                                      " counts (default " + default_threads + ")";
     general.add_options()
@@ -56,25 +56,13 @@ WorkerClassSearch worker_class_from(const po::variables_map& vm) {
     throw UsageError("--worker-class " + name + ": expected sync, gthread or any");
 }
 
-// "1,2,4", "1..8" (every count from 1 to 8), or a mix: the thread counts to search.
+// The thread counts to search: "1,2,4", "1..8" or "2..32:2", as sweep's axes are written.
 std::vector<int> thread_counts_from(const std::string& text) {
-    auto count = [&](const std::string& piece) {
-        return static_cast<int>(parse_integer("--threads", piece, kThreadsRange));
-    };
     std::vector<int> counts;
-    std::stringstream pieces(text);
-    std::string piece;
-    while (std::getline(pieces, piece, ',')) {
-        const auto dots = piece.find("..");
-        const int from = count(piece.substr(0, dots));
-        const int to = dots == std::string::npos ? from : count(piece.substr(dots + 2));
-        if (to < from) throw UsageError("--threads " + text + ": expected FROM..TO with FROM <= TO");
-        if (to - from + counts.size() >= static_cast<std::size_t>(kThreadCountsRange.max))
-            throw UsageError("--threads " + text + ": expected at most " + std::to_string(kThreadCountsRange.max) +
-                             " thread counts");
-        for (int t = from; t <= to; ++t) counts.push_back(t);
-    }
-    if (counts.empty()) throw UsageError("--threads '" + text + "': expected A,B,C, FROM..TO or a count");
+    for (double t : parse_values("--threads", text, true, static_cast<double>(kThreadsRange.min),
+                                 static_cast<double>(kThreadsRange.max),
+                                 static_cast<std::size_t>(kThreadCountsRange.max)))
+        counts.push_back(static_cast<int>(t));
     return counts;
 }
 

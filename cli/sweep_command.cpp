@@ -36,38 +36,8 @@ struct Axis {
     std::vector<double> values;
 };
 
-// "1..32", "0..100:10", "1,2,4" or a single value.
 std::vector<double> parse_range(const Axis& axis, const std::string& text) {
-    const std::string flag = std::string("--") + axis.flag;
-    auto number = [&](const std::string& piece) {
-        return axis.integer ? static_cast<double>(parse_integer(flag, piece, static_cast<std::int64_t>(axis.min),
-                                                                static_cast<std::int64_t>(axis.max)))
-                            : parse_number(flag, piece, axis.min, axis.max);
-    };
-    std::vector<double> values;
-    const auto dots = text.find("..");
-    if (dots != std::string::npos) {
-        const auto colon = text.find(':', dots);
-        const double from = number(text.substr(0, dots));
-        const double to = number(text.substr(dots + 2, colon == std::string::npos ? std::string::npos : colon - dots - 2));
-        const double step = colon == std::string::npos ? 1.0 : parse_number(flag + " step", text.substr(colon + 1), 1e-9, 1e12);
-        if (axis.integer && std::floor(step) != step) throw UsageError(flag + " " + text + ": the step must be an integer");
-        if (to < from) throw UsageError(flag + " " + text + ": expected FROM..TO with FROM <= TO");
-        if ((to - from) / step + 1 > static_cast<double>(kMaxPoints))
-            throw UsageError(flag + " " + text + ": more than 100000 values");
-        // Stepping by index, not by accumulation, so 0..1:0.1 ends exactly at 1.
-        for (std::size_t i = 0;; ++i) {
-            const double v = from + static_cast<double>(i) * step;
-            if (v > to + 1e-9 * step) break;
-            values.push_back(std::min(v, to));
-        }
-    } else {
-        std::stringstream pieces(text);
-        std::string piece;
-        while (std::getline(pieces, piece, ',')) values.push_back(number(piece));
-        if (values.empty()) throw UsageError(flag + " '" + text + "': expected FROM..TO[:STEP], a list A,B,C or a value");
-    }
-    return values;
+    return parse_values(std::string("--") + axis.flag, text, axis.integer, axis.min, axis.max, kMaxPoints);
 }
 
 po::options_description sweep_options() {

@@ -121,7 +121,7 @@ expect_usage "--threads|0|1..10000" -- sweep --calibration none --threads 0,4 --
 expect_usage "--worker-class|eventlet|sync, gthread or any" -- $R --worker-class eventlet
 expect_usage "--threads|0|1..10000" -- $R -k any --threads 0
 expect_usage "--threads|8..2|FROM <= TO" -- $R -k gthread --threads 8..2
-expect_usage "--threads|1..100|at most 64" -- $R -k gthread --threads 1..100
+expect_usage "--threads|1..100|more than 64" -- $R -k gthread --threads 1..100
 expect_usage "--threads|x|1..10000" -- $R -k gthread --threads x
 expect_usage "--threads|4|-k gthread" -- $R --threads 4
 expect_usage "--keepalive|-1" -- $R -k gthread --keepalive -1
