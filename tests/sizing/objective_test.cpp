@@ -67,7 +67,8 @@ TEST_CASE("failed requests or an unstable run miss any service level") {
     Result r = result_of(1.0, 0.5, 10);
     SECTION("errors") {
         r.errors.worker_timeout = 3;
-        const ObjectiveCheck& errors = check_of(check_objectives(level, r), Objective::no_errors);
+        const auto checks = check_objectives(level, r);  // check_of returns a reference into it
+        const ObjectiveCheck& errors = check_of(checks, Objective::no_errors);
         CHECK_FALSE(errors.met);
         CHECK(errors.predicted == 3);
     }
