@@ -7,6 +7,7 @@
 
 #include "analysis/replications.hpp"
 #include "calibrate/fitting/gthread_fit.hpp"
+#include "calibrate/records/plan.hpp"
 #include "model/sample_statistics.hpp"
 #include "model/what_if.hpp"
 #include "sim/simulator.hpp"
@@ -250,12 +251,5 @@ Validation validate_runs(const Profile& profile, const std::vector<Run>& runs, c
     return out;
 }
 
-std::string repeated_id(const std::string& run_id) {
-    const std::size_t at = run_id.rfind("-r");
-    if (at == std::string::npos || at + 2 == run_id.size()) return {};
-    const bool digits = std::all_of(run_id.begin() + static_cast<std::ptrdiff_t>(at + 2), run_id.end(),
-                                    [](char ch) { return ch >= '0' && ch <= '9'; });
-    return digits ? run_id.substr(0, at) : std::string{};
-}
 
 }  // namespace workersim

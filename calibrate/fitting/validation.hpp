@@ -91,8 +91,6 @@ struct Validation {
     std::array<MetricSummary, kMetricCount> repeat_metrics{};
 };
 
-// The id a repeated run shares with its repeats ("x-r3" -> "x"); empty for a run that is no repeat.
-std::string repeated_id(const std::string& run_id);
 
 // The run's probed host speed relative to the profile's (WhatIf::cpu_time_factor): a probe's
 // figure is CPU time per iteration, so a probe twice the profile's means every CPU cost took

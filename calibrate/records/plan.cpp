@@ -295,7 +295,7 @@ std::vector<RunConfig> repeats_plan() {
     std::vector<RunConfig> runs;
     for (int r = 1; r <= kRepeats; ++r)  // round by round: a slow spell spreads over configurations
         for (RunConfig c : configs) {
-            c.id = id_for(c) + "-r" + std::to_string(r);
+            c.id = repeat_run_id(id_for(c), r);
             c.holdout = true;
             runs.push_back(c);
         }
@@ -330,6 +330,16 @@ std::vector<RunConfig> make_plan(PlanKind kind) {
         case PlanKind::repeats: return repeats_plan();
     }
     throw std::invalid_argument("unknown plan kind");
+}
+
+std::string repeat_run_id(const std::string& config_id, int round) { return config_id + "-r" + std::to_string(round); }
+
+std::string repeated_id(const std::string& run_id) {
+    const std::size_t at = run_id.rfind("-r");
+    if (at == std::string::npos || at + 2 == run_id.size()) return {};
+    const bool digits = std::all_of(run_id.begin() + static_cast<std::ptrdiff_t>(at + 2), run_id.end(),
+                                    [](char ch) { return ch >= '0' && ch <= '9'; });
+    return digits ? run_id.substr(0, at) : std::string{};
 }
 
 double nominal_load_s(const RunConfig& c) {

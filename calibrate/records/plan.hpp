@@ -26,6 +26,11 @@ enum class PlanKind { quick, full, failure, repeats };
 // How many times the repeats plan makes each of its configurations.
 constexpr int kRepeats = 6;
 
+// A repeated run's id: its configuration's id and the round, "ID-rN" (N from 1).
+std::string repeat_run_id(const std::string& config_id, int round);
+// The configuration's id of a repeated run ("x-r3" -> "x"); empty for a run that is no repeat.
+std::string repeated_id(const std::string& run_id);
+
 // Throws std::invalid_argument naming the accepted names.
 PlanKind plan_kind_from_name(const std::string& name);
 const char* plan_name(PlanKind kind);
