@@ -102,11 +102,11 @@ TEST_CASE("plan names parse and bad ones name the accepted values") {
 }
 
 TEST_CASE("the repeats plan makes each configuration kRepeats times under distinct ids, never fitted") {
-    std::map<std::string, int> made;  // id without its -rN suffix
+    std::map<std::string, int> made;  // by configuration
     for (const RunConfig& c : make_plan(PlanKind::repeats)) {
         CHECK(c.holdout);
         CHECK(c.worker_class == WorkerClass::gthread);
-        made[c.id.substr(0, c.id.rfind("-r"))]++;
+        made[repeated_id(c.id)]++;
     }
     REQUIRE(made.size() == 4);
     for (const auto& [id, count] : made) CHECK(count == kRepeats);
