@@ -25,10 +25,15 @@ void run_range(const ScenarioOfReplication& scenario_of, const ReplicationOption
         const int i = static_cast<int>(first + k);
         SteadyStateRun& run = out[first + k];
         const Scenario scenario = scenario_of(i);
-        if (options.steady_state)
-            run = steady_state_run(scenario, replication_seed(options.seed, i));
-        else
-            run.result = simulate(scenario, replication_seed(options.seed, i));
+        const std::uint64_t seed = replication_seed(options.seed, i);
+        if (options.steady_state) {
+            run = steady_state_run(scenario, seed, options.latency_breakdown);
+        } else {
+            SimulationOptions simulation;
+            simulation.seed = seed;
+            simulation.latency_breakdown = options.latency_breakdown;
+            run.result = simulate(scenario, simulation).result;
+        }
     });
 }
 
@@ -44,10 +49,11 @@ std::uint64_t replication_seed(std::uint64_t run_seed, int index) {
     return splitmix64(run_seed ^ splitmix64(static_cast<std::uint64_t>(index)));
 }
 
-SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed) {
+SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed, bool latency_breakdown) {
     SimulationOptions pilot_options;
     pilot_options.seed = seed;
     pilot_options.batch_means_of = static_cast<std::int64_t>(kMserBatchSize);
+    pilot_options.latency_breakdown = latency_breakdown;  // its result stands when nothing is cut
     Simulation pilot = simulate(scenario, pilot_options);
     SteadyStateRun run;
     if (pilot.result.unstable) {
@@ -62,6 +68,7 @@ SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed) {
     SimulationOptions options;
     options.seed = seed;
     options.discard_first_completions = static_cast<std::int64_t>(run.truncation.observations);
+    options.latency_breakdown = latency_breakdown;
     Simulation steady = simulate(scenario, options);
     run.result = std::move(steady.result);
     run.until_s = steady.statistics_start_s;
@@ -150,6 +157,14 @@ ReplicatedResult replicate(const ScenarioOfReplication& scenario_of, const Repli
         rep.latency.max_s = std::max(rep.latency.max_s, r.latency.max_s);
     }
     rep.latency.p999_s = p999_sum / static_cast<double>(runs.size());
+    for (std::size_t i = 0; i < kLatencyParts; ++i) {
+        LatencyPartSummary& part = rep.breakdown.parts[i];
+        part = LatencyPartSummary{};
+        for (const SteadyStateRun& run : runs) {
+            part.mean_s += run.result.breakdown.parts[i].mean_s / static_cast<double>(runs.size());
+            part.p99_s += run.result.breakdown.parts[i].p99_s / static_cast<double>(runs.size());
+        }
+    }
     return out;
 }
 

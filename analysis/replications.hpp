@@ -33,6 +33,9 @@ struct ReplicationOptions {
     // left out of its statistics (see steady_state_run). Off: every response counts, as in
     // one load-generator run of the whole experiment.
     bool steady_state = false;
+    // Each run also breaks its latency down (Result::breakdown); the representative's parts are
+    // their means across replications.
+    bool latency_breakdown = false;
 };
 
 // The smallest replication count a precision run starts with: fewer gives a t quantile
@@ -60,7 +63,7 @@ struct SteadyStateRun {
     WarmupTruncation truncation;
     double until_s = 0;  // when the d-th response arrived (0: nothing cut)
 };
-SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed);
+SteadyStateRun steady_state_run(const Scenario& scenario, std::uint64_t seed, bool latency_breakdown = false);
 
 // Throws std::invalid_argument for bad options or an invalid scenario; an exception in a
 // replication is rethrown (the lowest index's first).

@@ -150,6 +150,7 @@ report::SimulatedPrediction simulated_prediction(const po::variables_map& vm, co
     if (profile_uncertainty && profile.fit.empty())
         throw UsageError("--profile-uncertainty: profile '" + profile.name + "' has no standard errors to draw from");
     if (!vm.count("replications")) replication.replications = default_replications(vm);
+    replication.latency_breakdown = true;
     if (profile_uncertainty && replication.replications < 2 && replication.precision <= 0)
         throw UsageError("--profile-uncertainty with --replications 1: a spread needs at least 2");
     report::SimulatedPrediction p;

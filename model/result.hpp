@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "model/latency_breakdown.hpp"
+
 namespace workersim {
 
 struct LatencySummary {
@@ -37,6 +39,7 @@ struct Result {
     double makespan_s = 0;              // first send to last response (hey's "Total")
     double throughput_rps = 0;          // completed / makespan
     LatencySummary latency;             // of completed requests, from send to response
+    LatencyBreakdown breakdown;         // where that latency went, part by part (when asked for)
     std::vector<HistogramBucket> histogram;  // hey-style: 10 linear buckets, fastest..slowest
     double core_utilisation = 0;        // busy core-seconds / (cores * makespan)
     double worker_utilisation = 0;      // worker-seconds holding a request / (workers * makespan)

@@ -41,6 +41,13 @@ nlohmann::json to_json(const Result& r) {
     };
     // gthread runs only: a sync run's JSON stays as it was.
     if (!r.served_by_worker.empty()) j["served_by_worker"] = r.served_by_worker;
+    if (r.breakdown.measured) {
+        nlohmann::json parts = nlohmann::json::object();
+        for (std::size_t i = 0; i < kLatencyParts; ++i)
+            parts[latency_part_name(static_cast<LatencyPart>(i))] = {{"mean_s", r.breakdown.parts[i].mean_s},
+                                                                     {"p99_s", r.breakdown.parts[i].p99_s}};
+        j["breakdown"] = parts;
+    }
     return j;
 }
 

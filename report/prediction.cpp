@@ -69,6 +69,29 @@ void print_hey_style(std::ostream& out, const Result& r) {
     if (r.stalled) out << "STALLED:\tno client heard anything for a simulated day; the run was stopped\n";
 }
 
+void print_breakdown(std::ostream& out, const Result& r, bool gthread) {
+    const LatencyBreakdown& b = r.breakdown;
+    if (!b.measured || r.completed == 0) return;
+    const auto pad = [](std::string text, std::size_t width) {
+        if (text.size() < width) text.insert(0, width - text.size(), ' ');
+        return text;
+    };
+    double sum_s = 0;
+    for (const LatencyPartSummary& part : b.parts) sum_s += part.mean_s;
+    out << "\nWhere the time goes (per response):\n"
+        << "  part          " << pad("mean", 12) << pad("p99", 12) << pad("share", 8) << "\n";
+    for (std::size_t i = 0; i < kLatencyParts; ++i) {
+        const LatencyPartSummary& part = b.parts[i];
+        if (part.mean_s <= 0 && part.p99_s <= 0) continue;
+        std::string name = latency_part_name(static_cast<LatencyPart>(i));
+        name.resize(std::max<std::size_t>(name.size(), 14), ' ');
+        out << "  " << name << pad(fixed(part.mean_s, 4) + " s", 12) << pad(fixed(part.p99_s, 4) + " s", 12)
+            << pad(fixed(sum_s > 0 ? 100 * part.mean_s / sum_s : 0, 1) + "%", 8) << "\n";
+    }
+    out << "  the means add up to " << fixed(sum_s, 4) << " s, the mean latency; p99s do not add\n"
+        << "Limited by:\t" << what_limits(b, r.core_utilisation, gthread) << "\n";
+}
+
 void print_brief(std::ostream& out, const Result& r) {
     out << "    throughput " << fixed(r.throughput_rps, 2) << " req/s; latency mean " << fixed(r.latency.mean_s, 3)
         << " s, p50 " << fixed(r.latency.p50_s, 3) << " s, p90 " << fixed(r.latency.p90_s, 3) << " s, p99 "

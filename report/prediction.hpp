@@ -17,6 +17,11 @@ void print_hey_style(std::ostream& out, const Result& result);
 // load outruns the pool (recommend's candidates).
 void print_brief(std::ostream& out, const Result& result);
 
+// Where the time went: each part of the latency with its mean and p99 (the parts that ever
+// took time), their sum against the mean latency, and the one line on what limits the
+// configuration. Nothing when the run was not asked for the breakdown.
+void print_breakdown(std::ostream& out, const Result& result, bool gthread);
+
 // "UNSTABLE:" and the pool's capacity: the line an open load beyond it earns.
 void print_unstable(std::ostream& out, double capacity_rps);
 

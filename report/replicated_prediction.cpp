@@ -39,6 +39,7 @@ void print_prediction(std::ostream& out, const SimulatedPrediction& p) {
     if (const std::string line = calibration_line(p.profile, p.embedded_profile); !line.empty())
         out << "  " << line << "\n";
     print_hey_style(out, p.replicated.representative);
+    print_breakdown(out, p.replicated.representative, p.worker_class == WorkerClass::gthread);
     print_confidence(out, p.replicated);
     if (p.with_profile_drawn) print_profile_uncertainty(out, p.replicated, *p.with_profile_drawn);
 }
@@ -47,6 +48,9 @@ nlohmann::json prediction_json(const SimulatedPrediction& p) {
     const ReplicatedResult& r = p.replicated;
     nlohmann::json out = r.replications > 1 || r.warmup.requested ? to_json(r) : to_json(r.representative);
     out["calibration"] = calibration_json(p.profile);
+    if (r.representative.breakdown.measured)
+        out["limited_by"] = what_limits(r.representative.breakdown, r.representative.core_utilisation,
+                                        p.worker_class == WorkerClass::gthread);
     // gthread runs only: a sync prediction's JSON stays as it was.
     if (p.worker_class == WorkerClass::gthread) {
         out["worker_class"] = worker_class_name(p.worker_class);

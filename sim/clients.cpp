@@ -58,6 +58,7 @@ void Clients::start_request(std::uint32_t client, double now_s) {
     r.syn_drops = 0;
     r.worker = kNoWorker;
     r.client_gone = false;
+    statistics_.clocks().start(slot, LatencyPart::loadgen, now_s);
     if (first_send_s_ < 0) first_send_s_ = now_s;
     if (load_.client_timeout_s > 0)
         events_.push(now_s + load_.client_timeout_s, EventKind::client_timeout, requests_.ref(slot));

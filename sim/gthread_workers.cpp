@@ -108,11 +108,11 @@ void GthreadWorkers::pass_done(std::uint32_t w, double now_s) {
             r.stage = Stage::serving;
             ++p.connections;
             work(slot).fresh_connection = true;
-            started_thread |= submit(w, slot);
+            started_thread |= submit(w, slot, now_s);
         }
         for (const std::uint32_t kept : p.readable) {
             work(kept).fresh_connection = false;
-            started_thread |= submit(w, kept);
+            started_thread |= submit(w, kept, now_s);
         }
         p.readable.clear();
     }
@@ -211,6 +211,7 @@ void GthreadWorkers::stop_looping(std::uint32_t w, double now_s) {
     }
     for (const std::uint32_t slot : unread) {
         requests_[slot].worker = kNoWorker;
+        statistics_.clocks().recount_current_as(slot, LatencyPart::retry);
         socket_->connect(slot, now_s);
     }
 }
@@ -233,6 +234,7 @@ bool GthreadWorkers::send_on_kept_connection(std::uint32_t slot, double now_s) {
     }
     r.worker = c.process;
     r.stage = Stage::serving;
+    statistics_.clocks().enter(slot, LatencyPart::process_queue, now_s);  // until the main thread reads it
     p.readable.push_back(slot);
     if (p.main == Main::sleeping && below_connection_limit(p)) wake_main(c.process, now_s);
     return true;
@@ -251,9 +253,10 @@ bool GthreadWorkers::keeps_connection(const Process& p, const Request& r) const 
 // tpool.submit (gthread.py:111-115): an idle pool thread, or one started for it below
 // --threads, takes the job and asks for the GIL (the main thread holds it now); with all T
 // busy, the job waits in the FIFO.
-bool GthreadWorkers::submit(std::uint32_t w, std::uint32_t slot) {
+bool GthreadWorkers::submit(std::uint32_t w, std::uint32_t slot, double now_s) {
     Process& p = processes_[w];
     if (p.running.size() >= threads_) {
+        statistics_.clocks().enter(slot, LatencyPart::process_queue, now_s);
         work(slot).new_thread = false;  // a running thread takes it from the FIFO later
         p.queued.push_back(slot);
         return false;
@@ -262,6 +265,7 @@ bool GthreadWorkers::submit(std::uint32_t w, std::uint32_t slot) {
     if (start_thread) ++p.threads_started;
     p.running.push_back(slot);
     ++busy_;
+    statistics_.clocks().enter(slot, LatencyPart::gil_wait, now_s);
     ThreadWork& t = work(slot);
     t.part = Part::new_job;
     t.new_thread = start_thread;
@@ -310,6 +314,7 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
     const std::uint32_t w = r.worker;
     if (ThreadWork& t = work(slot); t.connection_setup) {
         if (t.python_s > 0) {
+            statistics_.clocks().run_on_cores(slot, t.python_s, now_s);
             cores_.add(now_s, slot, t.python_s);
             return;
         }
@@ -332,6 +337,7 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
             }
             if (t.part == Part::python) {
                 if (t.python_s > 0) {
+                    statistics_.clocks().run_on_cores(slot, t.python_s, now_s);
                     cores_.add(now_s, slot, t.python_s);  // the GIL is the gate to the cores
                     return;
                 }
@@ -339,6 +345,7 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
             }
             if (t.gil_free_s > 0) {
                 t.part = Part::blocked;
+                statistics_.clocks().run_on_cores(slot, t.gil_free_s, now_s);
                 cores_.add(now_s, slot, t.gil_free_s);
                 release_gil(w, now_s);
                 return;
@@ -350,10 +357,13 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
         // IO, or the database backend's CPU: the thread waits in C with the GIL released.
         const double duration_s = samplers_[r.phase].draw(service_rng_);
         t.part = Part::blocked;
-        if (phase.kind == PhaseKind::cpu)
+        if (phase.kind == PhaseKind::cpu) {
+            statistics_.clocks().run_on_cores(slot, duration_s, now_s);
             cores_.add(now_s, slot, duration_s);
-        else
+        } else {
+            statistics_.clocks().enter(slot, LatencyPart::io, now_s);
             events_.push(now_s + duration_s, EventKind::io_done, requests_.ref(slot));
+        }
         release_gil(w, now_s);
         return;
     }
@@ -374,10 +384,12 @@ void GthreadWorkers::phase_done(std::uint32_t slot, double now_s) {
     // (the convoy effect, spec 5.4).
     ++r.phase;
     t.part = Part::start;
-    if (processes_[w].gil.acquire(slot))
+    if (processes_[w].gil.acquire(slot)) {
         run_holding_gil(slot, now_s);
-    else
+    } else {
+        statistics_.clocks().enter(slot, LatencyPart::gil_wait, now_s);
         arm_gil_timer(w, now_s);
+    }
 }
 
 // The response is written; finish_request runs on the pool thread (gthread.py:231-260).
@@ -399,7 +411,7 @@ void GthreadWorkers::finish_request(std::uint32_t slot, double now_s) {
     if (r.client_gone) {
         statistics_.served_after_client_left();
     } else {
-        statistics_.response(now_s - r.sent_s, now_s);
+        statistics_.response(now_s - r.sent_s, slot, now_s);
         clients_->resolve(r, now_s);
     }
     requests_.release(slot);
@@ -478,6 +490,7 @@ void GthreadWorkers::gil_timed_out(std::uint32_t w, std::uint32_t token, double 
     if (holder == Gil::kMainThread) return;  // pass_done sees drop_requested()
     assert(work(holder).part == Part::python);
     work(holder).python_s = cores_.remove_remaining(now_s, holder);
+    statistics_.clocks().enter(holder, LatencyPart::gil_wait, now_s, work(holder).python_s);
     const std::uint32_t next = gil.force_switch();
     arm_gil_timer(w, now_s);
     resume(w, next, now_s);

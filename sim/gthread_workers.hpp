@@ -168,7 +168,7 @@ private:
     void stop_looping(std::uint32_t w, double now_s);
 
     // Returns whether a pool thread was started for the job (the main thread must wait for it).
-    bool submit(std::uint32_t w, std::uint32_t slot);
+    bool submit(std::uint32_t w, std::uint32_t slot, double now_s);
     void run_job(std::uint32_t w, std::uint32_t slot, double now_s);
     void run_holding_gil(std::uint32_t slot, double now_s);
     void finish_request(std::uint32_t slot, double now_s);

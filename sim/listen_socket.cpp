@@ -12,12 +12,14 @@ void ListenSocket::connect(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
     if (queue_.full()) {
         r.stage = Stage::connecting;
+        statistics_.clocks().enter(slot, LatencyPart::syn_retry, now_s);
         const double backoff_s = load_.syn_initial_timeout_s * std::ldexp(1.0, r.syn_drops);
         ++r.syn_drops;
         events_.push(now_s + backoff_s, EventKind::syn_retry, requests_.ref(slot));
         return;
     }
     r.stage = Stage::queued;
+    statistics_.clocks().enter(slot, LatencyPart::backlog, now_s);
     queue_.push(slot);
     max_queued_ = std::max<std::int64_t>(max_queued_, static_cast<std::int64_t>(queue_.size()));
 }

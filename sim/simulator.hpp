@@ -35,6 +35,9 @@ struct SimulationOptions {
     // Warm-up truncation: the first this many completed responses count in `completed` but
     // not in the latency statistics, and throughput is measured from the last of them on.
     std::int64_t discard_first_completions = 0;
+    // Where the latency goes (Result::breakdown): each part's mean and p99 over the responses,
+    // one more histogram per part.
+    bool latency_breakdown = false;
 };
 
 struct Simulation {

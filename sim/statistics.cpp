@@ -8,13 +8,20 @@ namespace workersim {
 
 Statistics::Statistics(const SimulationOptions& options)
     : options_(options),
+      clocks_(options.latency_breakdown),
+      parts_(options.latency_breakdown ? kLatencyParts : 0),
       next_sample_s_(options.timeline_interval_s > 0 ? 0 : std::numeric_limits<double>::infinity()) {}
 
-void Statistics::response(double latency_s, double now_s) {
+void Statistics::response(double latency_s, std::uint32_t slot, double now_s) {
     ++result_.completed;
-    if (result_.completed > options_.discard_first_completions)
+    if (result_.completed > options_.discard_first_completions) {
         latency_.record(latency_s);
-    else if (result_.completed == options_.discard_first_completions)
+        if (clocks_.on()) {
+            const TimeSpent& spent = clocks_.close(slot, now_s);
+            for (std::size_t i = 0; i < kLatencyParts; ++i)
+                parts_[i].record(std::max(0.0, spent.spent_s(static_cast<LatencyPart>(i))));
+        }
+    } else if (result_.completed == options_.discard_first_completions)
         statistics_start_s_ = now_s;
     if (options_.batch_means_of <= 0) return;
     batch_sum_s_ += latency_s;
@@ -45,6 +52,9 @@ Simulation Statistics::finish(double start_s, double end_s, int workers) {
         r.throughput_rps = (r.completed - options_.discard_first_completions) / (end_s - statistics_start_s_);
     r.latency = latency_.summary();
     r.histogram = latency_.hey_buckets();
+    r.breakdown.measured = !parts_.empty();
+    for (std::size_t i = 0; i < parts_.size(); ++i)
+        r.breakdown.parts[i] = LatencyPartSummary{parts_[i].mean_s(), parts_[i].quantile_s(0.99)};
     const double span = clock_s_ - start_s;
     if (span > 0) {
         r.worker_utilisation = busy_worker_area_ / (workers * span);

@@ -9,6 +9,7 @@
 #include "model/result.hpp"
 #include "sim/latency_histogram.hpp"
 #include "sim/simulator.hpp"
+#include "sim/request_clocks.hpp"
 
 namespace workersim {
 
@@ -17,7 +18,11 @@ public:
     explicit Statistics(const SimulationOptions& options);
 
     // Outcomes, each counted once where it happens.
-    void response(double latency_s, double now_s);  // completed, the client still waiting
+    // Completed, the client still waiting; the request's clock is closed on it.
+    void response(double latency_s, std::uint32_t slot, double now_s);
+
+    // Where each request's time goes: on when SimulationOptions::latency_breakdown.
+    RequestClocks& clocks() { return clocks_; }
     void served_after_client_left() { ++result_.served_after_client_left; }
     void client_timeout() { ++result_.errors.client_timeout; }
     void backlog_overflow() { ++result_.errors.backlog_overflow; }
@@ -49,6 +54,8 @@ private:
     SimulationOptions options_;
     Result result_;
     LatencyHistogram latency_;
+    RequestClocks clocks_;
+    std::vector<LatencyHistogram> parts_;  // per LatencyPart, when asked for the breakdown
     std::vector<TimelinePoint> timeline_;
     std::vector<double> latency_batches_;
     double batch_sum_s_ = 0;

@@ -61,10 +61,13 @@ void SyncWorkers::start_phase(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
     const Phase& phase = scenario_.request[r.phase];
     const double duration_s = samplers_[r.phase].draw(service_rng_);
-    if (phase.kind == PhaseKind::cpu)
+    if (phase.kind == PhaseKind::cpu) {
+        statistics_.clocks().run_on_cores(slot, duration_s, now_s);
         cores_.add(now_s, slot, duration_s);
-    else
+    } else {
+        statistics_.clocks().enter(slot, LatencyPart::io, now_s);
         events_.push(now_s + duration_s, EventKind::io_done, requests_.ref(slot));
+    }
 }
 
 void SyncWorkers::phase_done(std::uint32_t slot, double now_s) {
@@ -83,7 +86,7 @@ void SyncWorkers::phase_done(std::uint32_t slot, double now_s) {
     if (r.client_gone) {
         statistics_.served_after_client_left();
     } else {
-        statistics_.response(now_s - r.sent_s, now_s);
+        statistics_.response(now_s - r.sent_s, slot, now_s);
         clients_->resolve(r, now_s);
     }
     requests_.release(slot);

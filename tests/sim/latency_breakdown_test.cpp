@@ -1,0 +1,149 @@
+// Where a response's time went (Result::breakdown, sim/time_spent.hpp): the parts on
+// hand-computed timelines (a backlog-bound, a core-bound, an IO-bound and a GIL-bound case),
+// and the parts adding up to the mean latency wherever a request can go.
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <vector>
+
+#include "sim/latency_histogram.hpp"
+#include "sim/simulator.hpp"
+#include "tests/sim/ideal_host.hpp"
+
+using namespace workersim;
+using workersim::testing::ideal_host;
+
+namespace {
+
+Phase io(double s) { return {PhaseKind::io, PhaseOwner::worker, Distribution::deterministic(s)}; }
+Phase cpu(double s) { return {PhaseKind::cpu, PhaseOwner::worker, Distribution::deterministic(s)}; }
+
+Scenario sync_server(int workers, int cores, std::vector<Phase> request, int clients, std::int64_t requests) {
+    Scenario s;
+    s.host = ideal_host(cores);
+    s.server.workers = workers;
+    s.server.timeout_s = 0;
+    s.request = std::move(request);
+    s.load.clients = clients;
+    s.load.requests = requests;
+    return s;
+}
+
+Result with_breakdown(const Scenario& s, std::uint64_t seed = 1) {
+    SimulationOptions options;
+    options.seed = seed;
+    options.latency_breakdown = true;
+    return simulate(s, options).result;
+}
+
+double mean_s(const Result& r, LatencyPart part) { return r.breakdown[part].mean_s; }
+double p99_s(const Result& r, LatencyPart part) { return r.breakdown[part].p99_s; }
+
+double sum_of_means_s(const Result& r) {
+    double sum_s = 0;
+    for (const LatencyPartSummary& part : r.breakdown.parts) sum_s += part.mean_s;
+    return sum_s;
+}
+
+// A histogram's quantile is its bucket's midpoint: within this of the exact value.
+Approx histogram_approx(double s) { return Approx(s).epsilon(2 * LatencyHistogram::kRelativeError); }
+
+}  // namespace
+
+TEST_CASE("a run not asked for the breakdown reports none") {
+    const Result r = simulate(sync_server(1, 1, {io(1.0)}, 2, 2), 1);
+    CHECK_FALSE(r.breakdown.measured);
+}
+
+TEST_CASE("a request queued behind another on the only sync worker spends that wait in the backlog") {
+    // t = 0: both send; one is served 0..1, the other waits in the backlog 0..1 and is served 1..2.
+    const Result r = with_breakdown(sync_server(1, 1, {io(1.0)}, 2, 2));
+    REQUIRE(r.breakdown.measured);
+    REQUIRE(r.completed == 2);
+    CHECK(mean_s(r, LatencyPart::backlog) == Approx(0.5));
+    CHECK(p99_s(r, LatencyPart::backlog) == histogram_approx(1.0));
+    CHECK(mean_s(r, LatencyPart::io) == Approx(1.0));
+    CHECK(mean_s(r, LatencyPart::on_core) == 0.0);
+    CHECK(mean_s(r, LatencyPart::core_wait) == 0.0);
+    CHECK(sum_of_means_s(r) == Approx(r.latency.mean_s).epsilon(1e-9));
+}
+
+TEST_CASE("two requests sharing one core each spend half their time waiting for it") {
+    // Processor sharing: both run 0..2 at half speed, 1 s of work each.
+    const Result r = with_breakdown(sync_server(2, 1, {cpu(1.0)}, 2, 2));
+    REQUIRE(r.completed == 2);
+    CHECK(r.latency.mean_s == Approx(2.0));
+    CHECK(mean_s(r, LatencyPart::on_core) == Approx(1.0));
+    CHECK(mean_s(r, LatencyPart::core_wait) == Approx(1.0));
+    CHECK(p99_s(r, LatencyPart::core_wait) == histogram_approx(1.0));
+    CHECK(mean_s(r, LatencyPart::backlog) == 0.0);
+}
+
+TEST_CASE("an IO-bound request with a worker to spare spends all its time on IO") {
+    const Result r = with_breakdown(sync_server(4, 2, {io(0.3)}, 2, 20));
+    REQUIRE(r.completed == 20);
+    CHECK(mean_s(r, LatencyPart::io) == Approx(0.3));
+    CHECK(p99_s(r, LatencyPart::io) == histogram_approx(0.3));
+    CHECK(sum_of_means_s(r) == Approx(mean_s(r, LatencyPart::io)));
+}
+
+TEST_CASE("two gthread pool threads computing in one process each wait for the GIL as long as they run") {
+    // 1 process x 2 threads, 2 cores, 1 s of Python each: the GIL passes between them every
+    // 5 ms switch interval (and to the main thread when its select(1.0) times out), so both
+    // end near t = 2 s, each having held the GIL for its 1 s and waited the rest; the cores,
+    // one job at a time, never queue.
+    Scenario s = sync_server(1, 2, {cpu(1.0)}, 2, 2);
+    s.server.worker_class = WorkerClass::gthread;
+    s.server.threads = 2;
+    s.server.main_loop_pass_s = 0;
+    s.server.main_wake_s = 0;
+    s.server.thread_start_s = 0;
+    s.load.keep_alive = false;
+    const Result r = with_breakdown(s);
+    REQUIRE(r.completed == 2);
+    CHECK(mean_s(r, LatencyPart::on_core) == Approx(1.0));
+    CHECK(r.latency.mean_s == Approx(2.0).margin(4 * s.server.gil_switch_interval_s));
+    // The second connection waits in the backlog while the first thread's start holds the
+    // main thread off the GIL: one switch interval at most.
+    CHECK(p99_s(r, LatencyPart::backlog) <= s.server.gil_switch_interval_s * (1 + 2 * LatencyHistogram::kRelativeError));
+    CHECK(mean_s(r, LatencyPart::gil_wait) + mean_s(r, LatencyPart::backlog) ==
+          Approx(r.latency.mean_s - 1.0).epsilon(1e-6));
+    CHECK(mean_s(r, LatencyPart::core_wait) == Approx(0.0).margin(1e-9));
+    CHECK(sum_of_means_s(r) == Approx(r.latency.mean_s).epsilon(1e-6));
+}
+
+TEST_CASE("the parts add up to the mean latency through SYN drops, a shared load generator and recycling") {
+    Scenario s = sync_server(3, 2, {io(0.05), cpu(0.02), io(0.01)}, 40, 2000);
+    s.host = Host{};
+    s.host.cores = 2;
+    s.server.backlog = 4;
+    s.server.max_requests = 50;
+    s.server.max_requests_jitter = 10;
+    s.load.loadgen_cpu_s = 0.001;
+    for (std::uint64_t seed : {1, 2, 3}) {
+        const Result r = with_breakdown(s, seed);
+        REQUIRE(r.completed > 0);
+        CHECK(r.syn_retries > 0);
+        CHECK(mean_s(r, LatencyPart::syn_retry) > 0);
+        CHECK(mean_s(r, LatencyPart::loadgen) > 0);
+        CHECK(sum_of_means_s(r) == Approx(r.latency.mean_s).epsilon(1e-3));
+    }
+}
+
+TEST_CASE("the parts add up to the mean latency under gthread keep-alive, recycling and a GIL-free share") {
+    Scenario s = sync_server(3, 2, {io(0.05), {PhaseKind::cpu, PhaseOwner::worker, Distribution::exponential(0.02), 0.3},
+                                    {PhaseKind::cpu, PhaseOwner::database, Distribution::deterministic(0.003)}},
+                             24, 3000);
+    s.server.worker_class = WorkerClass::gthread;
+    s.server.threads = 4;
+    s.server.max_requests = 40;
+    for (std::uint64_t seed : {1, 2, 3}) {
+        const Result r = with_breakdown(s, seed);
+        REQUIRE(r.completed > 0);
+        CHECK(r.worker_restarts > 0);
+        CHECK(mean_s(r, LatencyPart::process_queue) > 0);
+        CHECK(mean_s(r, LatencyPart::gil_wait) > 0);
+        CHECK(sum_of_means_s(r) == Approx(r.latency.mean_s).epsilon(1e-3));
+    }
+}
