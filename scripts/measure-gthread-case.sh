@@ -9,28 +9,10 @@
 #   scripts/measure-gthread-case.sh [ROUNDS]  > calibrate/data/gthread-case.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/bin:$PATH"
-python=/usr/bin/python3
 rounds="${1:-1}"
-work=$(mktemp -d /tmp/workersim-gthread-XXXXXX)
-gunicorn_pid=""
-cleanup() {
-  if [[ -n "$gunicorn_pid" ]] && kill -0 "$gunicorn_pid" 2>/dev/null; then
-    kill -TERM "$gunicorn_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$gunicorn_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$gunicorn_pid" 2>/dev/null || true
-  fi
-  pkill -KILL -P $$ hey 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-pg_ctlcluster 15 main start 2>/dev/null || true
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.1; done
-runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD 'password'" >/dev/null
-port=$($python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+source scripts/plain-gunicorn.sh gthread
+start_article_database
+port=$(free_port)
 
 # case NAME HEY_FLAGS GUNICORN_FLAGS...
 case_run() {
@@ -40,10 +22,7 @@ case_run() {
     --access-logfile "$work/access.log" --access-logformat '%(p)s %(s)s' app:application \
     >"$work/gunicorn.out" 2>"$work/gunicorn.log" &
   gunicorn_pid=$!
-  for _ in $(seq 600); do
-    $python -c "import http.client,sys; h=http.client.HTTPConnection('127.0.0.1',$port,timeout=30); h.request('GET','/'); sys.exit(h.getresponse().status!=204)" 2>/dev/null && break
-    sleep 0.05
-  done
+  for _ in $(seq 600); do app_answers "$port" && break; sleep 0.05; done
   sleep 1
   : > "$work/access.log"
   local probe_ns; probe_ns=$(IO_BOUND=0 CPU_BOUND=100 $python calibrate/server/speed_probe.py)
@@ -52,7 +31,7 @@ case_run() {
   local mean; mean=$(awk '/Average:/ {print $2; exit}' "$work/hey.txt")
   local share; share=$(awk '{print $1}' "$work/access.log" | sort | uniq -c | awk '{print $1}' | sort -rn | tr '\n' ' ')
   echo "$name: $rps req/s, mean $mean s; requests per process: $share; loop ${probe_ns} ns/iteration"
-  kill -TERM "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true; gunicorn_pid=""
+  stop_gunicorn
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(gunicorn --version 2>&1)"

@@ -13,8 +13,6 @@
 # (calibrate/server/speed_probe.py): the host's speed, which drifts, goes with the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/usr/bin:$PATH"   # Debian's python3 and gunicorn
-python=/usr/bin/python3
 server_dir=calibrate/server
 
 quick=0
@@ -27,27 +25,10 @@ for tool in gunicorn hey taskset pg_ctlcluster; do
   command -v "$tool" >/dev/null || { echo "measure-seed-runs: $tool missing (scripts/install-deps.sh --all)" >&2; exit 2; }
 done
 
-work=$(mktemp -d /tmp/workersim-seed-XXXXXX)
-gunicorn_pid=""
-cleanup() {
-  if [[ -n "$gunicorn_pid" ]] && kill -0 "$gunicorn_pid" 2>/dev/null; then
-    kill -TERM "$gunicorn_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$gunicorn_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$gunicorn_pid" 2>/dev/null || true
-  fi
-  pkill -KILL -P $$ hey 2>/dev/null || true
-  # Debian's cluster is the system's: give its postmaster all cores back.
-  [[ -n "${postmaster:-}" ]] && taskset -a -p -c "0-$((host_cores - 1))" "$postmaster" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# The article's database: Debian's cluster, the postgres user's password set to "password".
-pg_ctlcluster 15 main start 2>/dev/null || true
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.1; done
-runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD 'password'" >/dev/null
+source scripts/plain-gunicorn.sh seed
+# Debian's cluster is the system's: give its postmaster all cores back.
+on_cleanup() { [[ -n "${postmaster:-}" ]] && taskset -a -p -c "0-$((host_cores - 1))" "$postmaster" >/dev/null 2>&1; }
+start_article_database
 postmaster=$(head -1 /var/lib/postgresql/15/main/postmaster.pid)
 
 clock_ticks=$(getconf CLK_TCK)
@@ -64,8 +45,6 @@ cpu_ticks() {
   done
   echo $sum
 }
-
-free_port() { $python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # CPU ns per iteration of the app's loop, the mean over the given cores.
 probe() {
@@ -98,7 +77,7 @@ run() {
   # Booted: every worker forked and the app answering 204 end to end.
   for _ in $(seq 600); do
     (( $(pgrep -c -P "$gunicorn_pid" || true) >= workers )) &&
-      $python -c "import http.client,sys; h=http.client.HTTPConnection('127.0.0.1',$port,timeout=30); h.request('GET','/'); sys.exit(h.getresponse().status!=204)" 2>/dev/null && break
+      app_answers "$port" && break
     kill -0 "$gunicorn_pid" 2>/dev/null || { echo "$id: gunicorn died: $(tail -5 "$work/gunicorn.log")" >&2; return 1; }
     sleep 0.05
   done
@@ -124,7 +103,7 @@ run() {
   local worker_pss=""
   for w in $(pgrep -P "$gunicorn_pid"); do worker_pss+="$(awk '/^Pss:/ {print $2}' "/proc/$w/smaps_rollup"),"; done
   local probe_after; probe_after=$(probe "$server_cores")
-  kill -TERM "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true; gunicorn_pid=""
+  stop_gunicorn
 
   $python - "$work/hey.csv" >>"$out" <<EOF
 import csv, json, math, sys

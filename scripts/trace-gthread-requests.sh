@@ -16,58 +16,43 @@ cd "$(dirname "$0")/.."
 [[ $# -ge 5 ]] || { sed -n 2,14p "$0" >&2; exit 2; }
 processes=$1 threads=$2 clients=$3 requests=$4 io_pct=$5
 shift 5
-python=/usr/bin/python3
-work=$(mktemp -d /tmp/workersim-trace-XXXXXX)
-gunicorn_pid=""
-cleanup() {
-  if [[ -n "$gunicorn_pid" ]] && kill -0 "$gunicorn_pid" 2>/dev/null; then
-    kill -TERM "$gunicorn_pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$gunicorn_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$gunicorn_pid" 2>/dev/null || true
-  fi
-  pkill -KILL -P $$ hey 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+source scripts/plain-gunicorn.sh trace
 
 cat > "$work/trace_conf.py" <<'PY'
 import json, os, threading, time
 records = []
 def post_fork(server, worker):
-    enqueue_req, handle = worker.enqueue_req, worker.handle
+    enqueue_req, handle, handle_request = worker.enqueue_req, worker.handle, worker.handle_request
     def traced_enqueue_req(conn):
-        conn.trace_accept = time.monotonic()
+        conn.trace_accept, conn.trace_served = time.monotonic(), False
         return enqueue_req(conn)
+    def traced_handle_request(req, conn):  # only for a request read (not a kept connection's EOF)
+        conn.trace_served = True
+        return handle_request(req, conn)
     def traced_handle(conn):
         pickup, cpu = time.monotonic(), time.thread_time()
         result = handle(conn)
-        records.append((conn.trace_accept, pickup, time.monotonic(), time.thread_time() - cpu))
+        if conn.trace_served:
+            records.append((conn.trace_accept, pickup, time.monotonic(), time.thread_time() - cpu))
         return result
-    worker.enqueue_req, worker.handle = traced_enqueue_req, traced_handle
+    worker.enqueue_req, worker.handle, worker.handle_request = traced_enqueue_req, traced_handle, traced_handle_request
 def worker_exit(server, worker):
     with open(os.path.join(os.environ["TRACE_DIR"], f"requests.{worker.pid}.json"), "w") as f:
-        json.dump([r for r in records if r[3] > 0], f)  # kept connections closed at exit have no request
+        json.dump(records, f)
 PY
 
-pg_ctlcluster 15 main start 2>/dev/null || true
-for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.1; done
-runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD 'password'" >/dev/null
-port=$($python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+start_article_database
+port=$(free_port)
 
 TRACE_DIR=$work IO_BOUND=$io_pct CPU_BOUND=$((100 - io_pct)) UNIT_S=0.25 \
   $python /usr/bin/gunicorn -w "$processes" -k gthread --threads "$threads" -b "127.0.0.1:$port" \
   --chdir calibrate/server -c "$work/trace_conf.py" app:application >"$work/gunicorn.out" 2>"$work/gunicorn.log" &
 gunicorn_pid=$!
-for _ in $(seq 600); do
-  $python -c "import http.client,sys; h=http.client.HTTPConnection('127.0.0.1',$port,timeout=30); h.request('GET','/'); sys.exit(h.getresponse().status!=204)" 2>/dev/null && break
-  sleep 0.05
-done
+for _ in $(seq 600); do app_answers "$port" && break; sleep 0.05; done
 sleep 1
 probe_ns=$(IO_BOUND=0 CPU_BOUND=100 $python calibrate/server/speed_probe.py)
 hey -n "$requests" -c "$clients" -t 0 "$@" "http://127.0.0.1:$port/" > "$work/hey.txt"
-kill -TERM "$gunicorn_pid"; wait "$gunicorn_pid" 2>/dev/null || true; gunicorn_pid=""
+stop_gunicorn
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) gthread ${processes}x${threads}, ${io_pct}% IO, hey -n $requests -c $clients $*; loop ${probe_ns} ns/iteration"
 awk '/Requests\/sec|Average:/ {print "hey " $0; }' "$work/hey.txt" | head -2
