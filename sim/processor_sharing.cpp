@@ -29,13 +29,17 @@ void ProcessorSharing::advance(double now_s) {
 
 void ProcessorSharing::add(double now_s, std::uint32_t job, double work_s) {
     advance(now_s);
-    if (job >= token_.size()) token_.resize(std::max<std::size_t>(job + 1, token_.size() * 2), 0);
+    if (job >= token_.size()) {
+        token_.resize(std::max<std::size_t>(job + 1, token_.size() * 2), 0);
+        finish_v_.resize(token_.size());
+    }
     assert(token_[job] == 0);
     if (runnable_ == 0) virtual_s_ = 0;  // rebase while idle: keeps V small and precise
     const std::uint32_t token = next_token_++;
     if (next_token_ == 0) next_token_ = 1;
     token_[job] = token;
-    heap_push({virtual_s_ + work_s, job, token});
+    finish_v_[job] = virtual_s_ + work_s;
+    heap_push({finish_v_[job], job, token});
     ++runnable_;
     refresh_next_completion();
 }
@@ -52,9 +56,7 @@ void ProcessorSharing::remove(double now_s, std::uint32_t job) {
 double ProcessorSharing::remove_remaining(double now_s, std::uint32_t job) {
     advance(now_s);
     assert(contains(job));
-    double left_s = 0;
-    for (const Entry& e : heap_)
-        if (e.job == job && e.token == token_[job]) left_s = std::max(0.0, e.finish_v - virtual_s_);
+    const double left_s = std::max(0.0, finish_v_[job] - virtual_s_);
     remove(now_s, job);
     return left_s;
 }

@@ -25,7 +25,6 @@ public:
     // Takes a job away before it finishes (its worker was killed).
     void remove(double now_s, std::uint32_t job);
     // Takes a job away and returns the work it had left (a thread preempted off the GIL).
-    // O(runnable jobs): off the hot path.
     double remove_remaining(double now_s, std::uint32_t job);
     bool contains(std::uint32_t job) const { return job < token_.size() && token_[job] != 0; }
 
@@ -55,6 +54,7 @@ private:
     double full_capacity_;
     std::vector<Entry> heap_;           // binary min-heap on finish_v
     std::vector<std::uint32_t> token_;  // live entry's token per job, 0 = none
+    std::vector<double> finish_v_;      // live entry's finish_v per job
     std::uint32_t next_token_ = 1;
     int runnable_ = 0;
     double virtual_s_ = 0;

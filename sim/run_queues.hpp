@@ -2,20 +2,30 @@
 // The host's cores as Linux schedules them: one run queue per core. A job (a CPU phase) is
 // placed on the core with the fewest jobs and shares only that core; when the queues differ
 // by two or more (a core went idle, say) one job moves over, as the kernel's load balancing
-// does. With k cores busy each does capacity(k) / k of work per second.
+// does (sim/load_balance.hpp). With k cores busy each does capacity(k) / k of work per second.
 //
 // Against ProcessorSharing (one queue for all cores) this differs only when jobs do not
 // divide evenly among the cores: three equal jobs on two cores finish at different times
 // here, together there. That matters for requests that arrive together: on one core they
 // stay together round after round; on two, the imbalance pulls them apart.
 //
-// O(runnable jobs) per event: for the few dozen jobs of a worker pool, not for millions.
+// Virtual time, twice over (as ProcessorSharing does once). Every busy core runs at the same
+// speed, capacity(k) / k, so one clock, lone_s, counts the work a job alone on a core would
+// have received; a core holding n jobs gives each of them 1/n of it, so its own clock,
+// served_s, advances by d(lone_s) / n and is brought up to date only when its n changes. A
+// job finishes when its core's served_s reaches the job's finish_s; its core finishes its
+// first job when lone_s reaches the core's due_lone_s, and the cores wait in a heap by that.
+// A change in the busy cores changes only lone_s's speed, not any core's due_lone_s. So an
+// arrival, completion or move costs O(log n) in its core's jobs and O(log cores) in the
+// cores' heap, where subtracting the work done from every job cost O(runnable + cores): the
+// 64-core, 256-worker calibrated case spent 95% of its time there (perf, issue 15).
 
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "sim/load_balance.hpp"
 
 namespace workersim {
 
@@ -23,38 +33,65 @@ class RunQueues {
 public:
     explicit RunQueues(const Host& host);
 
+    // `job` is a small dense id (a request slot); one live job per id.
     void add(double now_s, std::uint32_t job, double work_s);
     void remove(double now_s, std::uint32_t job);
     double remove_remaining(double now_s, std::uint32_t job);  // returns the work it had left
-    bool contains(std::uint32_t job) const { return job < core_of_.size() && core_of_[job] >= 0; }
+    bool contains(std::uint32_t job) const { return job < jobs_.size() && jobs_[job].core != kNone; }
 
     double next_completion_s() const { return next_completion_s_; }
     std::uint32_t pop_completed();
 
     int runnable() const { return runnable_; }
     double occupied_core_s(double now_s) const;
-    int jobs_on(int core) const { return static_cast<int>(queues_[static_cast<std::size_t>(core)].size()); }
+    int jobs_on(int core) const { return balance_.jobs_on(core); }
 
 private:
-    struct Job {
-        std::uint32_t id;
-        double remaining_s;  // work left, in seconds of one uncontended core
-    };
-    void advance(double now_s);
-    void balance();
-    void refresh_next_completion();
-    double rate_on(std::size_t core) const;  // work per second each job on `core` receives
-    void erase(std::uint32_t job);
+    static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-    std::vector<double> capacity_;           // capacity(k) for k = 0..cores
-    std::vector<std::vector<Job>> queues_;   // per core, in order of arrival
-    std::vector<int> core_of_;               // per job id, -1 = not runnable
+    struct Job {
+        double finish_s = 0;          // its core's served_s when it is done
+        std::uint64_t arrival = 0;    // order of arrival on its core: ties go to the older
+        std::uint32_t core = kNone;
+        std::uint32_t heap_index = 0;  // in its core's heap
+        std::uint32_t newer = kNone, older = kNone;  // its core's jobs in order of arrival
+    };
+    struct Core {
+        double served_s = 0;       // work each of its jobs has received, as of lone_s == synced_lone_s
+        double synced_lone_s = 0;
+        double due_lone_s = 0;     // lone_s when its first job finishes
+        std::vector<std::uint32_t> heap;  // its jobs, a binary min-heap on (finish_s, arrival)
+        std::uint32_t newest = kNone;
+        std::uint32_t due_index = kNone;  // in due_, kNone when idle
+    };
+
+    void advance(double now_s);
+    void sync(Core& core);
+    void push(std::uint32_t core, std::uint32_t job, double work_s);
+    double take(std::uint32_t job);  // returns the work it had left
+    void leave(std::uint32_t core);
+    void reschedule(std::uint32_t core);
+    void refresh_next_completion();
+
+    bool job_before(std::uint32_t a, std::uint32_t b) const;
+    void job_sift_up(Core& core, std::size_t i);
+    void job_sift_down(Core& core, std::size_t i);
+    bool core_before(std::uint32_t a, std::uint32_t b) const;
+    void due_sift_up(std::size_t i);
+    void due_sift_down(std::size_t i);
+
+    std::vector<double> lone_rate_;  // capacity(k) / k for k = 1..cores (0 at k = 0)
+    LoadBalance balance_;
+    std::vector<Core> cores_;
+    std::vector<Job> jobs_;            // per job id
+    std::vector<std::uint32_t> due_;   // busy cores, a binary min-heap on (due_lone_s, core)
+    std::uint64_t arrivals_ = 0;
     int busy_cores_ = 0;
     int runnable_ = 0;
+    double lone_s_ = 0;
     double last_update_s_ = 0;
     double occupied_core_s_ = 0;
     double next_completion_s_ = std::numeric_limits<double>::infinity();
-    std::uint32_t next_job_ = 0;             // the job finishing at next_completion_s_
 };
 
 }  // namespace workersim
