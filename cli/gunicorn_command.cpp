@@ -128,9 +128,12 @@ json gunicorn_reading(const std::vector<std::string>& arguments, const std::stri
     if (errors.find("No module named 'gunicorn'") != std::string::npos)
         throw std::runtime_error(std::string(kPython) + " has no gunicorn module to read " + origin +
                                  ": install python3-gunicorn");
+    // argparse exits 2 for an option it does not know: often one of workersim's typed after `--`.
+    if (exit->exit_code == 2)
+        throw UsageError(origin + ": Gunicorn refused it" + (errors.empty() ? "" : ":\n" + errors) +
+                         "\n(workersim's own flags go before the `--`, Gunicorn's after it)");
     if (exit->exit_code != 0)
-        throw UsageError(origin + ": Gunicorn " + (exit->exit_code == 2 ? "refused it" : "could not read it") +
-                         (errors.empty() ? "" : ":\n" + errors));
+        throw UsageError(origin + ": Gunicorn could not read it" + (errors.empty() ? "" : ":\n" + errors));
     const json reading = json::parse(read_text(spec.stdout_path), nullptr, false);
     if (reading.is_discarded() || !reading.contains("settings"))
         throw UsageError(origin + ": Gunicorn printed no settings (--help or --version in the command?)");

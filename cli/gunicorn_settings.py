@@ -4,7 +4,7 @@
 
 The arguments are what follows `gunicorn` on its command line (`-c FILE` for a config file).
 Gunicorn's Application.load_config does the work, so the precedence is Gunicorn's
-(gunicorn/app/base.py:155-201: the config file, then GUNICORN_CMD_ARGS, then the command
+(gunicorn/app/base.py:155-200: the config file, then GUNICORN_CMD_ARGS, then the command
 line; ./gunicorn.conf.py when no -c is given) and so are the defaults and the validation
 (gunicorn/config.py). A config file is Python and runs, as it does under Gunicorn.
 
@@ -46,7 +46,7 @@ class SettingsReader(Application):
 
     def init(self, parser, opts, args):
         # WSGIApplication.init takes the first positional word as the app
-        # (gunicorn/app/wsgiapp.py:33-35).
+        # (gunicorn/app/wsgiapp.py:34-36).
         self.app = args[0] if args else None
 
     def load(self):

@@ -162,6 +162,8 @@ for class in gevent eventlet tornado gevent_pywsgi gunicorn.workers.ggevent.Geve
         -- predict $L -- gunicorn -k "$class" app:app
 done
 expect 2 "Gunicorn refused it|unrecognized arguments: --no-such-option" -- predict $L -- gunicorn --no-such-option app:app
+# a workersim flag typed after `--` is Gunicorn's to refuse; the message says where it goes
+expect 2 'unrecognized arguments: --json|workersim'"'"'s own flags go before the `--`, Gunicorn'"'"'s after it' -- predict $L -- gunicorn -w 2 app:app --json
 expect 2 "Gunicorn refused it|invalid int value: 'four'" -- predict $L -- gunicorn -w four app:app
 expect 2 "the Gunicorn command: --workers 0: expected an integer in 1..100000" -- predict $L -- gunicorn -w 0 app:app
 expect 2 "-- with nothing after it" -- predict $L --
