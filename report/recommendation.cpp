@@ -222,7 +222,7 @@ nlohmann::json recommendation_json(const RecommendQuery& q, const Recommendation
     };
     if (gthread(rec)) j["by_threads"] = by_threads_json(rec.by_threads);
     else j["screening"] = screening_json(rec.screening);
-    if (q.baseline) j["baseline"] = baseline_json(q, rec);
+    if (q.baseline && rec.baseline_predicted) j["baseline"] = baseline_json(q, rec);
     return j;
 }
 

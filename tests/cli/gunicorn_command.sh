@@ -236,6 +236,10 @@ expect_json_field "$dir/rec-g.json" '[j["worker_class"], j["baseline"]["worker_c
 expect_json_field "$dir/rec-s.json" '[j["worker_class"], j["baseline"]["worker_class"]]' '["sync", "gthread"]'
 expect 0 "Your configuration (the Gunicorn command), 2 processes x 4 threads (gthread)" \
     -- $R -k any -- gunicorn -w 2 -k gthread --threads 4 app:app
+"$workersim" $R -k any --json -- gunicorn -w 2 -k gthread --threads 4 app:app >"$dir/rec-any.json" 2>/dev/null
+expect_json_field "$dir/rec-any.json" \
+    '[j["baseline"]["threads"], "baseline" in j["by_worker_class"]["sync"], "baseline" in j["by_worker_class"]["gthread"]]' \
+    '[4, false, false]'
 expect 2 "-k/--worker-class gevent" -- $R -- gunicorn -k gevent app:app
 
 # ---- help names the option ----
