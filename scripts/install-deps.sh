@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_packages=(build-essential cmake libeigen3-dev libboost-program-options-dev nlohmann-json3-dev catch2
-                help2man)  # the man page, from --help
+                help2man file)  # the man page, from --help; cpack's Depends (CPackDeb runs `file`)
 all_packages=(
   gunicorn python3-psycopg2 postgresql-15 hey httperf util-linux procps  # the real server and its load
   python3-gunicorn                                                         # reading a pasted Gunicorn command
