@@ -1,11 +1,12 @@
 #!/bin/bash
 # workersim installed like a tool, both routes, run from another directory:
 # - `cmake --install --prefix P`: P/bin/workersim finds P/share/workersim (relative to itself);
-# - `cpack -G DEB`: the .deb's Depends, its files, extracted into a temporary root (dpkg-deb -x:
-#   nothing on this machine changes), where `workersim --help`, `predict` on the embedded
-#   profile (the same output as the build tree's binary) and a pasted Gunicorn command work,
-#   the bundled files used are the package's own, the man page holds every command's flags and
-#   bash completion completes them.
+# - `cpack -G DEB`: the .deb's Depends (apt resolves them from an empty dpkg status, as on a
+#   fresh Debian 12), its files extracted into a temporary root (dpkg-deb -x: nothing on this
+#   machine changes), where `workersim --help`, `predict` on the embedded profile (the same
+#   output as the build tree's binary) and a pasted Gunicorn command work, the bundled files used
+#   are the package's own, the man page holds every command's flags and bash completion
+#   completes them.
 #
 # usage: install_and_deb.sh BUILD_DIR WORKERSIM
 set -u
@@ -76,6 +77,13 @@ done
 for package in $(tr ',' '\n' <<<"$depends" | sed 's/(.*)//; s/ //g'); do
     check "Depends' $package is installed here" dpkg-query -W "$package"
 done
+# On a fresh Debian 12: apt resolves the package from an empty dpkg status (-s: a simulation,
+# nothing installed) when this machine has Debian's package lists.
+if apt-cache policy python3-gunicorn 2>/dev/null | grep -q "Candidate: [0-9]"; then
+    : >"$dir/empty-status"
+    check "apt resolves the .deb's dependencies on a system with nothing installed" \
+        bash -c "apt-get install -s -o Dir::State::status='$dir/empty-status' '$deb' 2>&1 | grep -q '^Inst workersim '"
+fi
 check "Suggests the calibration's server" bash -c "dpkg-deb -f '$deb' Suggests | grep -q postgresql"
 dpkg-deb -x "$deb" "$dir/root"
 root=$dir/root
