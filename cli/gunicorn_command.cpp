@@ -172,7 +172,8 @@ std::vector<std::string> unmodelled_warnings(const json& settings, const std::st
                                           [&](const ModelledSetting& m) { return name == m.gunicorn_name; });
         if (modelled) continue;
         const json& value = setting.at("value");
-        const std::string shown = value.is_boolean() ? "" : " " + value_text(value);
+        // A switch set on reads as typed (--preload); one a config file turns off says so.
+        const std::string shown = value.is_boolean() ? (value.get<bool>() ? "" : " off") : " " + value_text(value);
         warnings.push_back(origin + " sets " + option_text(name, setting) + shown +
                            ": workersim does not model it; ignored");
     }

@@ -121,6 +121,7 @@ keepalive = 5
 worker_connections = 50
 bind = ["127.0.0.1:8000", "unix:/run/app.sock"]
 graceful_timeout = 10
+preload_app = False
 def post_fork(server, worker):
     pass
 EOF
@@ -131,9 +132,9 @@ done
 expect_json_field "$dir/conf.json" 'j["gunicorn"]["config_file"]' "\"$dir/gunicorn.conf.py\""
 expect_json_field "$dir/conf.json" 'j["gunicorn"]["command"]' '[]'
 expect_json_field "$dir/conf.json" '[w.split(" sets ")[1].split(" ")[0] for w in j["gunicorn"]["warnings"]]' \
-    '["-b/--bind", "--graceful-timeout", "post_fork"]'
+    '["-b/--bind", "--graceful-timeout", "post_fork", "--preload"]'
 expect_json_field "$dir/conf.json" '"gunicorn" in j["scenario"] or "gunicorn-conf" in j["scenario"]' false
-expect 0 "warning: --gunicorn-conf $dir/gunicorn.conf.py sets -b/--bind 127.0.0.1:8000,unix:/run/app.sock|sets post_fork" \
+expect 0 "warning: --gunicorn-conf $dir/gunicorn.conf.py sets -b/--bind 127.0.0.1:8000,unix:/run/app.sock|sets post_fork|sets --preload off:" \
     -- predict $L --gunicorn-conf "$dir/gunicorn.conf.py"
 # -c in the pasted command is the same file; the command line beats the file, as in Gunicorn
 expect 0 "5 gthread workers x 2 threads" -- predict $L -- gunicorn -c "$dir/gunicorn.conf.py" -w 5 app:app
