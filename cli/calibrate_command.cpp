@@ -18,14 +18,11 @@
 #include "calibrate/session/calibration_session.hpp"
 #include "calibrate/session/experiment.hpp"
 #include "cli/arguments.hpp"
+#include "cli/bundled_files.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/profile_json.hpp"
-
-#ifndef WORKERSIM_SERVER_DIR
-#define WORKERSIM_SERVER_DIR "calibrate/server"
-#endif
 
 namespace workersim::cli {
 
@@ -97,7 +94,7 @@ po::options_description calibrate_options() {
         ("runs", po::value<std::string>(), "the runs file (JSON lines), appended run by run and resumed from (default runs.jsonl)")
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")
         ("only-fit", "run no experiments: fit the runs file as it is")
-        ("server-dir", po::value<std::string>(), "the reference app's directory (app.py, gunicorn_hooks.py)");
+        ("server-dir", po::value<std::string>(), "the reference app's directory (app.py, gunicorn_hooks.py; default: the one installed with workersim, or the source tree's calibrate/server)");
     po::options_description database("Database (default: a private PostgreSQL 15 cluster, scram-sha-256 like a stock one)");
     database.add_options()
         ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead, as a libpq string, e.g. \"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\" (Debian's own cluster); its CPU is measured when its postmaster on this host can be read");
@@ -128,7 +125,7 @@ CalibrateFlags flags_from(const po::variables_map& vm) {
     flags.files = session_files(vm.count("runs") ? text_of(vm, "runs") : "runs.jsonl");
     flags.out_path = vm.count("out") ? text_of(vm, "out") : "profile.json";
     flags.only_fit = vm.count("only-fit") > 0;
-    flags.harness.server_dir = vm.count("server-dir") ? text_of(vm, "server-dir") : WORKERSIM_SERVER_DIR;
+    flags.harness.server_dir = vm.count("server-dir") ? text_of(vm, "server-dir") : bundled_server_dir();
     if (!flags.only_fit && !std::filesystem::exists(flags.harness.server_dir + "/app.py"))
         throw UsageError("--server-dir " + flags.harness.server_dir + ": no app.py there (give calibrate/server)");
     if (vm.count("pg-dsn")) flags.harness.database = parse_pg_dsn_flag(text_of(vm, "pg-dsn"));

@@ -27,8 +27,13 @@ const Subcommand kSubcommands[] = {
     {"validate", workersim::cli::validate_command, "measured vs predicted for a runs file: errors per run and per metric"},
 };
 
+#ifndef WORKERSIM_VERSION
+#define WORKERSIM_VERSION "unknown"
+#endif
+
 void print_usage(std::ostream& out) {
-    out << "usage: workersim <command> [flags]   (workersim <command> --help for its flags)\n\ncommands:\n";
+    out << "usage: workersim <command> [flags]   (workersim <command> --help for its flags)\n"
+           "       workersim --version\n\ncommands:\n";
     for (const auto& c : kSubcommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
 }
 
@@ -38,6 +43,10 @@ int main(int argc, char** argv) {
     if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
         print_usage(argc < 2 ? std::cerr : std::cout);
         return argc < 2 ? 2 : 0;
+    }
+    if (std::strcmp(argv[1], "--version") == 0) {
+        std::cout << "workersim " << WORKERSIM_VERSION << "\n";
+        return 0;
     }
     for (const auto& c : kSubcommands) {
         if (std::strcmp(argv[1], c.name) != 0) continue;

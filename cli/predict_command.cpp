@@ -5,6 +5,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/field_flags.hpp"
+#include "cli/gunicorn_command.hpp"
 #include "cli/prediction_method.hpp"
 #include "cli/replication_options.hpp"
 #include "cli/scenario_file.hpp"
@@ -50,11 +51,11 @@ po::options_description predict_options() {
         "worker_restarts}, ...]")(
         "scenario", po::value<std::string>(),
         "read the options from FILE, a JSON object of the option names predict --json prints under \"scenario\" "
-        "(every option but --json, --timeline, --jobs and --help; null: not given, its default); a flag given beside it overrides the file's value, and one of --io-pct, "
+        "(every option but --json, --timeline, --jobs, --gunicorn-conf and --help; null: not given, its default); a flag or a pasted Gunicorn command given beside it overrides the file's value, and one of --io-pct, "
         "--cpu-pct, --io-ms, --cpu-ms (or of --clients, --rate) replaces all of that group's. The same file and "
         "seed give byte-identical output");
     po::options_description all;
-    all.add(general).add(slo_options()).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options()).add(replication_options());
+    all.add(general).add(slo_options()).add(method_options()).add(gunicorn_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options()).add(replication_options());
     return all;
 }
 
@@ -64,6 +65,7 @@ struct PredictRun {
     const Profile& profile;
     nlohmann::json scenario_echo;
     sizing::ServiceLevel slo;
+    nlohmann::json gunicorn;  // the pasted Gunicorn command's echo; null without one
 };
 
 // The checks of run.slo on `result`; none without an objective.
@@ -76,6 +78,7 @@ std::vector<sizing::ObjectiveCheck> checks_of(const PredictRun& run, const Resul
 void print_json(nlohmann::json out, const PredictRun& run, const std::vector<sizing::ObjectiveCheck>& checks,
                 const std::string& estimate) {
     out["scenario"] = run.scenario_echo;
+    if (!run.gunicorn.is_null()) out["gunicorn"] = run.gunicorn;
     if (!out.contains("calibration")) out["calibration"] = report::calibration_json(run.profile);
     if (!checks.empty()) out["slo"] = report::slo_json(checks, estimate);
     std::cout << out.dump(2) << "\n";
@@ -173,16 +176,15 @@ report::SimulatedPrediction simulated_prediction(const po::variables_map& vm, co
     return p;
 }
 
-// The command line, with --scenario's file read in under it.
-po::variables_map options_with_scenario(int argc, const char* const* argv, const po::options_description& all) {
-    const po::variables_map command_line = parse_command_line(argc, argv, all);
-    if (!command_line.count("scenario")) return command_line;
-    std::vector<std::string> words(argv, argv + argc);
-    for (std::string& word : scenario_file_words(command_line["scenario"].as<std::string>(), all, command_line))
-        words.push_back(std::move(word));
-    std::vector<const char*> merged;
-    for (const std::string& word : words) merged.push_back(word.c_str());
-    return parse_command_line(static_cast<int>(merged.size()), merged.data(), all);
+// The command line, with a pasted Gunicorn command's settings under it and --scenario's file
+// under both (cli/gunicorn_command.hpp: the precedence).
+CommandLine options_with_scenario(int argc, const char* const* argv, const po::options_description& all) {
+    CommandLine line = parse_with_pasted_gunicorn(argc, argv, all);
+    if (!line.vm.count("scenario") || line.vm.count("help")) return line;
+    for (std::string& word : scenario_file_words(line.vm["scenario"].as<std::string>(), all, line.vm))
+        line.words.push_back(std::move(word));
+    line.vm = parse_command_line(line.words, all);
+    return line;
 }
 
 // What --replications makes of the SLO's estimate: the figures the summary prints.
@@ -197,15 +199,18 @@ std::string estimate_of(const report::SimulatedPrediction& p) {
 
 int predict_command(int argc, const char* const* argv) {
     const po::options_description all = predict_options();
-    const po::variables_map vm = options_with_scenario(argc, argv, all);
+    const CommandLine line = options_with_scenario(argc, argv, all);
+    const po::variables_map& vm = line.vm;
     if (print_help_if_asked(vm, all)) return 0;
+    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "predict", *line.gunicorn);
     const Profile profile = profile_from(vm);
     const WhatIf what_if = what_if_from(vm);
     const Scenario scenario = as_usage_error([&] { return build_scenario(profile, what_if); });
     const PredictionMethod method = method_from(vm);
     require_method_models(method, scenario);
     const nlohmann::json run_defaults{{"cores", scenario.host.cores}, {"replications", default_replications(vm)}};
-    const PredictRun run{vm, profile, scenario_echo(vm, all, run_defaults), service_level_from(vm)};
+    const PredictRun run{vm, profile, scenario_echo(vm, all, run_defaults), service_level_from(vm),
+                         line.gunicorn ? gunicorn_echo(*line.gunicorn) : nlohmann::json()};
     if (vm.count("timeline")) return print_timeline_run(run, scenario, method);
     if (method != PredictionMethod::sim) return print_analytic_run(run, scenario, method);
     const report::SimulatedPrediction prediction = simulated_prediction(vm, profile, what_if, scenario);

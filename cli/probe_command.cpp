@@ -12,15 +12,12 @@
 #include "calibrate/harness/measurement_priority.hpp"
 #include "calibrate/harness/temp_directory.hpp"
 #include "cli/arguments.hpp"
+#include "cli/bundled_files.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/json_reader.hpp"
 #include "model/profile_json.hpp"
-
-#ifndef WORKERSIM_SERVER_DIR
-#define WORKERSIM_SERVER_DIR "calibrate/server"
-#endif
 
 namespace workersim::cli {
 
@@ -102,7 +99,7 @@ int probe_command(int argc, const char* const* argv) {
         ("json", "print the probe's figures as JSON instead of the summary")
         ("from", po::value<std::string>(), "measure nothing: move the profile with a probe already taken, e.g. the RUNS.probe.json that calibrate writes beside a runs file")
         ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead of a private cluster, as a libpq string (\"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\")")
-        ("server-dir", po::value<std::string>(), "the bundled app's directory (default calibrate/server)");
+        ("server-dir", po::value<std::string>(), "the bundled app's directory (default: the one installed with workersim, or the source tree's calibrate/server)");
     po::options_description all;
     all.add(general).add(profile_options());
     const po::variables_map vm = parse_command_line(argc, argv, all);
@@ -124,7 +121,7 @@ int probe_command(int argc, const char* const* argv) {
     }
 
     HostProbeOptions options;
-    options.server_dir = vm.count("server-dir") ? vm["server-dir"].as<std::string>() : WORKERSIM_SERVER_DIR;
+    options.server_dir = vm.count("server-dir") ? vm["server-dir"].as<std::string>() : bundled_server_dir();
     if (!std::filesystem::exists(options.server_dir + "/connection_probe.py"))
         throw UsageError("--server-dir " + options.server_dir + ": no connection_probe.py there (give calibrate/server)");
     std::optional<ExistingDatabase> existing;

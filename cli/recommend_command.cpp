@@ -8,6 +8,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/field_flags.hpp"
+#include "cli/gunicorn_command.hpp"
 #include "cli/slo_options.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
@@ -43,11 +44,15 @@ po::options_description recommend_options() {
         ("threads", po::value<std::string>(), threads_help.c_str());
     add_gthread_server_options(general);
     po::options_description all;
-    all.add(general).add(workload_options()).add(load_options()).add(profile_options());
+    all.add(general).add(gunicorn_options()).add(workload_options()).add(load_options()).add(profile_options());
     return all;
 }
 
-WorkerClassSearch worker_class_from(const po::variables_map& vm) {
+// The classes to search: -k's, else the pasted command's (a gthread user is sized as gthread),
+// else sync.
+WorkerClassSearch worker_class_from(const po::variables_map& vm, const std::optional<PastedGunicorn>& pasted) {
+    if (!vm.count("worker-class") && pasted && effective_worker_class(pasted->what_if.server) == WorkerClass::gthread)
+        return WorkerClassSearch::gthread;
     if (!vm.count("worker-class")) return WorkerClassSearch::sync;
     const std::string name = vm["worker-class"].as<std::string>();
     if (name == "sync") return WorkerClassSearch::sync;
@@ -66,11 +71,11 @@ std::vector<int> thread_counts_from(const std::string& text) {
     return counts;
 }
 
-RecommendQuery query_from(const po::variables_map& vm) {
+RecommendQuery query_from(const po::variables_map& vm, const std::optional<PastedGunicorn>& pasted) {
     auto text = [&](const char* flag) { return vm[flag].as<std::string>(); };
     RecommendQuery q;
     q.profile = profile_from(vm);
-    q.worker_class = worker_class_from(vm);
+    q.worker_class = worker_class_from(vm, pasted);
     if (vm.count("threads")) q.threads = thread_counts_from(text("threads"));
     for (int t : q.threads)
         if (t > 1 && q.worker_class == WorkerClassSearch::sync)
@@ -80,6 +85,16 @@ RecommendQuery query_from(const po::variables_map& vm) {
     server.erase("worker-class");
     server.erase("threads");
     q.what_if = what_if_from(server);
+    if (pasted) {
+        // The server settings recommend takes no flag for come from the pasted command; its
+        // size is the baseline the answer is compared with.
+        const ServerConfig& p = pasted->what_if.server;
+        q.what_if.server.timeout_s = p.timeout_s;
+        q.what_if.server.backlog = p.backlog;
+        q.what_if.server.max_requests = p.max_requests;
+        q.what_if.server.max_requests_jitter = p.max_requests_jitter;
+        q.baseline = Baseline{effective_worker_class(p), pasted->what_if.workers, p.threads};
+    }
     q.seed = seed_from(vm);
     if (vm.count("memory")) q.memory_kib = parse_kib("--memory", text("memory"), 1, 64.0 * 1024 * 1024 * 1024);
     if (vm.count("worker-mib")) q.worker_kib = parse_number("--worker-mib", text("worker-mib"), 0.001, 1e7) * 1024;
@@ -96,18 +111,25 @@ RecommendQuery query_from(const po::variables_map& vm) {
 
 int recommend_command(int argc, const char* const* argv) {
     const po::options_description all = recommend_options();
-    const po::variables_map vm = parse_command_line(argc, argv, all);
+    // --worker-class and --threads are what recommend searches: the pasted command's are its baseline.
+    const CommandLine line = parse_with_pasted_gunicorn(argc, argv, all, {"worker-class", "threads"});
+    const po::variables_map& vm = line.vm;
     if (print_help_if_asked(vm, all)) return 0;
-    const RecommendQuery q = query_from(vm);
+    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "recommend", *line.gunicorn);
+    const RecommendQuery q = query_from(vm, line.gunicorn);
     const bool json = vm.count("json") > 0;
+    auto with_echo = [&](nlohmann::json out) {
+        if (line.gunicorn) out["gunicorn"] = gunicorn_echo(*line.gunicorn);
+        return out;
+    };
     if (q.worker_class == WorkerClassSearch::any) {
         const WorkerClassComparison both = as_usage_error([&] { return compare_worker_classes(q); });
-        if (json) std::cout << report::comparison_json(q, both).dump(2) << "\n";
+        if (json) std::cout << with_echo(report::comparison_json(q, both)).dump(2) << "\n";
         else report::print_comparison(std::cout, q, both);
         return 0;
     }
     const Recommendation rec = as_usage_error([&] { return recommend(q); });
-    if (json) std::cout << report::recommendation_json(q, rec).dump(2) << "\n";
+    if (json) std::cout << with_echo(report::recommendation_json(q, rec)).dump(2) << "\n";
     else report::print_recommendation(std::cout, q, rec);
     return 0;
 }

@@ -110,7 +110,8 @@ std::vector<std::string> words_of(const std::string& path, const po::option_desc
 }  // namespace
 
 bool is_scenario_option(const std::string& flag) {
-    return flag != "help" && flag != "json" && flag != "scenario" && flag != "timeline" && flag != "jobs";
+    return flag != "help" && flag != "json" && flag != "scenario" && flag != "timeline" && flag != "jobs" &&
+           flag != "gunicorn-conf";  // its settings are in the scenario already
 }
 
 json scenario_echo(const po::variables_map& vm, const po::options_description& options, const json& run_defaults) {

@@ -10,7 +10,8 @@
 
 namespace workersim::cli {
 
-// Options that shape the output or the machine, not the prediction: never in a scenario.
+// Options that shape the output or the machine, not the prediction, and --gunicorn-conf, whose
+// settings the scenario holds as workersim's flags: never in a scenario.
 bool is_scenario_option(const std::string& flag);
 
 // Each scenario option of `options` by its flag name: the value given (a JSON number when the

@@ -11,6 +11,7 @@
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
 #include "cli/field_flags.hpp"
+#include "cli/gunicorn_command.hpp"
 #include "cli/prediction_method.hpp"
 #include "cli/replication_options.hpp"
 #include "cli/usage_error.hpp"
@@ -50,7 +51,7 @@ po::options_description sweep_options() {
         ("json", "write JSON lines: one object per point (and method) with predict --json's keys")
         ("jobs", po::value<std::string>(), "parallel runs, 1..1024 (default: the cores here); the output does not depend on it");
     po::options_description all;
-    all.add(general).add(method_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
+    all.add(general).add(method_options()).add(gunicorn_options()).add(server_options()).add(workload_options()).add(load_options()).add(profile_options());
     return all;
 }
 
@@ -158,8 +159,10 @@ void run_points(const std::vector<Axis>& swept, const std::vector<Scenario>& sce
 
 int sweep_command(int argc, const char* const* argv) {
     const po::options_description all = sweep_options();
-    const po::variables_map vm = parse_command_line(argc, argv, all);
+    const CommandLine line = parse_with_pasted_gunicorn(argc, argv, all);
+    const po::variables_map& vm = line.vm;
     if (print_help_if_asked(vm, all)) return 0;
+    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "sweep", *line.gunicorn);
     if (vm.count("csv") && vm.count("json")) throw UsageError("--csv and --json: choose one output format");
     po::variables_map rest = vm;
     const std::vector<Axis> swept = swept_axes(vm, rest);
@@ -169,6 +172,7 @@ int sweep_command(int argc, const char* const* argv) {
     const PredictionMethod method = method_from(vm);
 
     report::Sweep sweep;
+    if (line.gunicorn) sweep.echo["gunicorn"] = gunicorn_echo(*line.gunicorn);
     for (const Axis& a : swept) sweep.keys.push_back(a.key);
     sweep.points = grid(swept);
     std::vector<Scenario> scenarios(sweep.points.size());

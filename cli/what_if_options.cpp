@@ -224,6 +224,12 @@ po::variables_map parse_command_line(int argc, const char* const* argv, const po
     return vm;
 }
 
+po::variables_map parse_command_line(const std::vector<std::string>& words, const po::options_description& options) {
+    std::vector<const char*> argv;
+    for (const std::string& word : words) argv.push_back(word.c_str());
+    return parse_command_line(static_cast<int>(argv.size()), argv.data(), options);
+}
+
 bool print_help_if_asked(const po::variables_map& vm, const po::options_description& options) {
     if (!vm.count("help")) return false;
     std::cout << options << "\n";

@@ -5,6 +5,7 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/profile.hpp"
 #include "model/what_if.hpp"
@@ -28,6 +29,8 @@ std::uint64_t seed_from(const po::variables_map& vm);
 
 // Parses argv against `options`, rejecting unknown flags and stray words by name.
 po::variables_map parse_command_line(int argc, const char* const* argv, const po::options_description& options);
+// The same for words, the first being the command's name.
+po::variables_map parse_command_line(const std::vector<std::string>& words, const po::options_description& options);
 // With --help, prints `options` to stdout and says so: the command then exits 0.
 bool print_help_if_asked(const po::variables_map& vm, const po::options_description& options);
 

@@ -129,6 +129,25 @@ void print_rule_of_thumb(std::ostream& out, const Recommendation& rec) {
     print_brief(out, rec.rule_of_thumb_predicted);
 }
 
+// The configuration the query was compared with (a pasted Gunicorn command), after the rule of thumb.
+void print_baseline(std::ostream& out, const RecommendQuery& q, const Recommendation& rec) {
+    if (!q.baseline || !rec.baseline_predicted) return;
+    const Baseline& b = *q.baseline;
+    out << "\nYour configuration (the Gunicorn command), " << processes_text(b.worker_class, b.workers, b.threads)
+        << (b.worker_class == WorkerClass::gthread ? " (gthread)" : " (sync)")
+        << (rec.baseline_fits_memory ? "" : " (does NOT fit the memory budget)") << ":\n";
+    print_brief(out, *rec.baseline_predicted);
+}
+
+nlohmann::json baseline_json(const RecommendQuery& q, const Recommendation& rec) {
+    if (!q.baseline || !rec.baseline_predicted) return nullptr;
+    return {{"worker_class", worker_class_name(q.baseline->worker_class)},
+            {"workers", q.baseline->workers},
+            {"threads", q.baseline->threads},
+            {"predicted", to_json(*rec.baseline_predicted)},
+            {"fits_memory", rec.baseline_fits_memory}};
+}
+
 nlohmann::json screening_json(const std::vector<ScreenedCount>& screening) {
     nlohmann::json counts = nlohmann::json::array();
     for (const ScreenedCount& c : screening)
@@ -180,6 +199,7 @@ void print_recommendation(std::ostream& out, const RecommendQuery& q, const Reco
     print_verdict(out, q, rec);
     if (gthread(rec)) print_by_threads(out, rec);
     print_rule_of_thumb(out, rec);
+    print_baseline(out, q, rec);
 }
 
 nlohmann::json recommendation_json(const RecommendQuery& q, const Recommendation& rec) {
@@ -202,6 +222,7 @@ nlohmann::json recommendation_json(const RecommendQuery& q, const Recommendation
     };
     if (gthread(rec)) j["by_threads"] = by_threads_json(rec.by_threads);
     else j["screening"] = screening_json(rec.screening);
+    if (q.baseline && rec.baseline_predicted) j["baseline"] = baseline_json(q, rec);
     return j;
 }
 
@@ -233,15 +254,21 @@ void print_comparison(std::ostream& out, const RecommendQuery& q, const WorkerCl
     for (const Advice& a : g.advice) out << "  gthread -> " << advice_text(a, q) << "\n";
     print_by_threads(out, g);
     print_rule_of_thumb(out, s);
+    print_baseline(out, q, s);
 }
 
 nlohmann::json comparison_json(const RecommendQuery& q, const WorkerClassComparison& c) {
-    return {
+    nlohmann::json j = {
         {"worker_class", "any"},
         {"objective", {{"sync", objective_text(q)}, {"gthread", objective_text(q, WorkerClass::gthread)}}},
         {"rule_of_thumb", rule_of_thumb_json(c.sync)},
         {"by_worker_class", {{"sync", recommendation_json(q, c.sync)}, {"gthread", recommendation_json(q, c.gthread)}}},
     };
+    if (q.baseline) {
+        j["baseline"] = baseline_json(q, c.sync);
+        j["by_worker_class"]["sync"].erase("baseline");  // once, at the top
+    }
+    return j;
 }
 
 }  // namespace workersim::report

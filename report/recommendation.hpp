@@ -1,8 +1,8 @@
 #pragma once
 // A recommendation (sizing/recommend.hpp) in words: the count (sync workers, or gthread
-// processes x threads), what limits it, its predictions beside (2 x cores) + 1's, and advice
-// when nothing fits; for `--worker-class any` the best of each class side by side. As text
-// and JSON.
+// processes x threads), what limits it, its predictions beside (2 x cores) + 1's and the
+// query's baseline (a pasted Gunicorn command's), and advice when nothing fits; for
+// `--worker-class any` the best of each class side by side. As text and JSON.
 
 #include <ostream>
 #include <string>
@@ -28,8 +28,8 @@ nlohmann::json recommendation_json(const RecommendQuery& query, const Recommenda
 
 // `--worker-class any`: sync and gthread in two columns, then the rule of thumb.
 void print_comparison(std::ostream& out, const RecommendQuery& query, const WorkerClassComparison& comparison);
-// {"worker_class": "any", "objective", "rule_of_thumb", "by_worker_class": {"sync": ...,
-// "gthread": ...}}, each class as recommendation_json gives it.
+// {"worker_class": "any", "objective", "rule_of_thumb", "baseline" (with one), "by_worker_class":
+// {"sync": ..., "gthread": ...}}, each class as recommendation_json gives it.
 nlohmann::json comparison_json(const RecommendQuery& query, const WorkerClassComparison& comparison);
 
 }  // namespace workersim::report

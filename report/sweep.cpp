@@ -37,6 +37,7 @@ void print_sweep_json_lines(std::ostream& out, const Sweep& sweep) {
             line["method"] = m.name;
             const Result& r = (*m.results)[i];
             line.update(std::string(m.name) == "mva" ? analytic_json(r, sweep.analytic[i]) : to_json(r));
+            line.update(sweep.echo);
             out << line.dump() << "\n";
         }
 }

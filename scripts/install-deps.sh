@@ -4,9 +4,11 @@
 #   scripts/install-deps.sh --all    also the real server, load generators, notebooks, clang
 set -euo pipefail
 
-build_packages=(build-essential cmake libeigen3-dev libboost-program-options-dev nlohmann-json3-dev catch2)
+build_packages=(build-essential cmake libeigen3-dev libboost-program-options-dev nlohmann-json3-dev catch2
+                help2man file)  # the man page, from --help; cpack's Depends (CPackDeb runs `file`)
 all_packages=(
   gunicorn python3-psycopg2 postgresql-15 hey httperf util-linux procps  # the real server and its load
+  python3-gunicorn                                                         # reading a pasted Gunicorn command
   jupyter-nbconvert python3-ipykernel python3-matplotlib python3-numpy     # notebooks
   clang libclang-rt-14-dev                                                 # fuzzing and sanitizers
 )

@@ -282,21 +282,35 @@ Recommendation recommend_sync(const RecommendQuery& q) {
     return rec;
 }
 
+// The query's baseline on the same scenario and seed as every other run of the search.
+Recommendation with_baseline(const RecommendQuery& q, Recommendation rec) {
+    if (!q.baseline) return rec;
+    Scenario s = sizing::sizing_scenario(q);
+    s.server.worker_class = q.baseline->worker_class;
+    s.server.workers = q.baseline->workers;
+    s.server.threads = q.baseline->threads;
+    validate(s);
+    rec.baseline_predicted = simulate(s, q.seed);
+    rec.baseline_fits_memory = !q.memory_kib || s.memory.total_pss_kib(s.server) <= *q.memory_kib;
+    ++rec.simulations;
+    return rec;
+}
+
 }  // namespace
 
 std::vector<int> default_thread_counts() { return {1, 2, 4, 8, 16, 32}; }
 
 Recommendation recommend(const RecommendQuery& q) {
     switch (q.worker_class) {
-        case WorkerClassSearch::sync: return recommend_sync(q);
-        case WorkerClassSearch::gthread: return sizing::recommend_gthread(q);
+        case WorkerClassSearch::sync: return with_baseline(q, recommend_sync(q));
+        case WorkerClassSearch::gthread: return with_baseline(q, sizing::recommend_gthread(q));
         case WorkerClassSearch::any: break;
     }
     throw std::invalid_argument("worker_class any: sizes two classes; compare_worker_classes answers it");
 }
 
 WorkerClassComparison compare_worker_classes(const RecommendQuery& q) {
-    return {recommend_sync(q), sizing::recommend_gthread(q)};
+    return {with_baseline(q, recommend_sync(q)), sizing::recommend_gthread(q)};  // the baseline once, with sync
 }
 
 }  // namespace workersim

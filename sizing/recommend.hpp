@@ -35,6 +35,14 @@ enum class WorkerClassSearch { sync, gthread, any };
 // 1 to 32, past which a process's GIL, not its threads, decides (sizing/gthread_sizing.cpp).
 std::vector<int> default_thread_counts();
 
+// The configuration a user runs now (a pasted Gunicorn command): simulated on the query's
+// scenario beside the recommendation and (2 x cores) + 1.
+struct Baseline {
+    WorkerClass worker_class = WorkerClass::sync;  // as Gunicorn runs it (effective_worker_class)
+    int workers = 1;
+    int threads = 1;
+};
+
 struct RecommendQuery {
     Profile profile;
     WhatIf what_if;                         // workload, load, cores, server flags; workers, worker_class and threads are ignored
@@ -49,6 +57,7 @@ struct RecommendQuery {
     // steady-state p99 (at least this many requests, or the query's own if larger).
     std::int64_t steady_requests = 20000;
     std::uint64_t seed = 1;
+    std::optional<Baseline> baseline;
 };
 
 // One worker count as the screening saw it.
@@ -113,6 +122,9 @@ struct Recommendation {
     int rule_of_thumb_workers = 0;   // (2 x cores) + 1
     Result rule_of_thumb_predicted;  // simulated
     bool rule_of_thumb_fits_memory = true;
+
+    std::optional<Result> baseline_predicted;  // simulated, when the query has a baseline
+    bool baseline_fits_memory = true;
 
     std::vector<Advice> advice;      // what would make it feasible, in the order to try
     std::vector<ScreenedCount> screening;  // sync

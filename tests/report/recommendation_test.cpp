@@ -215,3 +215,39 @@ TEST_CASE("the comparison's JSON keys each class by its name beside the rule of 
     CHECK(j["rule_of_thumb"]["workers"] == 5);
     CHECK(j["objective"]["gthread"] == "maximum throughput with the least memory (within 1% of the best)");
 }
+
+TEST_CASE("a baseline (a pasted Gunicorn command) follows the rule of thumb in the text and has its own JSON key") {
+    RecommendQuery q;
+    q.baseline = Baseline{WorkerClass::gthread, 4, 8};
+    Recommendation rec = sync_eight();
+    rec.baseline_predicted = run_at(3.2, 50 * 1024);
+    std::ostringstream out;
+    print_recommendation(out, q, rec);
+    const std::string text = out.str();
+    const auto thumb = text.find("Rule of thumb");
+    const auto baseline = text.find("Your configuration (the Gunicorn command), 4 processes x 8 threads (gthread):\n");
+    REQUIRE(baseline != std::string::npos);
+    CHECK(thumb < baseline);
+    CHECK_THAT(text.substr(baseline), Catch::Contains("throughput 3.20 req/s"));
+    const nlohmann::json j = recommendation_json(q, rec);
+    CHECK(j["baseline"]["worker_class"] == "gthread");
+    CHECK(j["baseline"]["workers"] == 4);
+    CHECK(j["baseline"]["threads"] == 8);
+    CHECK(j["baseline"]["predicted"]["throughput_rps"] == 3.2);
+    CHECK(j["baseline"]["fits_memory"] == true);
+    CHECK_FALSE(recommendation_json(RecommendQuery{}, sync_eight()).contains("baseline"));
+}
+
+TEST_CASE("the comparison gives the baseline once, at the top of its JSON") {
+    RecommendQuery q;
+    q.baseline = Baseline{WorkerClass::sync, 3, 1};
+    Recommendation sync = sync_eight();
+    sync.baseline_predicted = run_at(3.0, 30 * 1024);
+    const nlohmann::json j = comparison_json(q, WorkerClassComparison{sync, gthread_one_by_eight()});
+    CHECK(j["baseline"]["workers"] == 3);
+    CHECK_FALSE(j["by_worker_class"]["sync"].contains("baseline"));
+    CHECK_FALSE(j["by_worker_class"]["gthread"].contains("baseline"));
+    std::ostringstream out;
+    print_comparison(out, q, WorkerClassComparison{sync, gthread_one_by_eight()});
+    CHECK_THAT(out.str(), Catch::Contains("Your configuration (the Gunicorn command), 3 workers (sync):"));
+}

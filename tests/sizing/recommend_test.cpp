@@ -89,6 +89,31 @@ TEST_CASE("the rule of thumb is shown with its own predictions") {
     CHECK(rec.rule_of_thumb_fits_memory);
 }
 
+TEST_CASE("a baseline runs on the search's own scenario and seed: at the rule of thumb's size it predicts the same") {
+    RecommendQuery q = cpu_bound_closed();
+    q.baseline = Baseline{WorkerClass::sync, 5, 1};
+    const Recommendation rec = recommend(q);
+    REQUIRE(rec.baseline_predicted);
+    CHECK(rec.baseline_predicted->throughput_rps == rec.rule_of_thumb_predicted.throughput_rps);
+    CHECK(rec.baseline_predicted->latency.p99_s == rec.rule_of_thumb_predicted.latency.p99_s);
+    CHECK(rec.simulations == recommend(cpu_bound_closed()).simulations + 1);
+}
+
+TEST_CASE("a gthread baseline is simulated as gthread, its memory held to the budget") {
+    RecommendQuery q = io_bound_open(2, 20 * kMiB);
+    q.baseline = Baseline{WorkerClass::gthread, 2, 8};
+    const Recommendation rec = recommend(q);
+    REQUIRE(rec.baseline_predicted);
+    const MemoryModel& m = q.profile.memory;
+    ServerConfig server;
+    server.worker_class = WorkerClass::gthread;
+    server.workers = 2;
+    server.threads = 8;
+    CHECK(rec.baseline_predicted->memory.total_kib == Approx(m.total_pss_kib(server)));
+    CHECK(rec.baseline_fits_memory == (m.total_pss_kib(server) <= 20 * kMiB));
+    CHECK_FALSE(recommend(io_bound_open(2, 20 * kMiB)).baseline_predicted);
+}
+
 TEST_CASE("100% IO at 20 req/s with p99 <= 2 s on 2 cores and 4 GiB: 21 to 40 workers, feasible") {
     const Recommendation rec = recommend(io_bound_open(2, 4 * kGiB));
     CHECK(rec.feasible);
