@@ -41,6 +41,21 @@ nlohmann::json to_json(const Result& r) {
     };
     // gthread runs only: a sync run's JSON stays as it was.
     if (!r.served_by_worker.empty()) j["served_by_worker"] = r.served_by_worker;
+    // Scenarios with request classes only (an app's URLs), likewise.
+    if (!r.per_url.empty()) {
+        nlohmann::json per_url = nlohmann::json::array();
+        for (const UrlResult& u : r.per_url)
+            per_url.push_back({{"path", u.path},
+                               {"share", u.share},
+                               {"completed", u.completed},
+                               {"throughput_rps", u.throughput_rps},
+                               {"latency_s",
+                                {{"mean", u.latency.mean_s},
+                                 {"p50", u.latency.p50_s},
+                                 {"p99", u.latency.p99_s},
+                                 {"max", u.latency.max_s}}}});
+        j["per_url"] = per_url;
+    }
     return j;
 }
 

@@ -14,10 +14,12 @@ namespace workersim {
 
 class Statistics {
 public:
-    explicit Statistics(const SimulationOptions& options);
+    // named_classes: the scenario's request classes (Scenario::request_classes), each observed
+    // on its own as well; 0 for a scenario without them.
+    Statistics(const SimulationOptions& options, std::size_t named_classes);
 
     // Outcomes, each counted once where it happens.
-    void response(double latency_s, double now_s);  // completed, the client still waiting
+    void response(double latency_s, double now_s, std::uint16_t request_class);  // completed, the client still waiting
     void served_after_client_left() { ++result_.served_after_client_left; }
     void client_timeout() { ++result_.errors.client_timeout; }
     void backlog_overflow() { ++result_.errors.backlog_overflow; }
@@ -49,6 +51,8 @@ private:
     SimulationOptions options_;
     Result result_;
     LatencyHistogram latency_;
+    std::vector<LatencyHistogram> class_latency_;  // after the warm-up cut, like latency_
+    std::vector<std::int64_t> class_completed_;
     std::vector<TimelinePoint> timeline_;
     std::vector<double> latency_batches_;
     double batch_sum_s_ = 0;
