@@ -65,6 +65,10 @@ struct AppProfile {
     std::string callable;             // MODULE:CALLABLE, as Gunicorn takes it
     std::string chdir;                // where it was imported from
     std::vector<UrlProfile> urls;
+    // Gunicorn --preload: the app imported once in the master, its pages shared copy-on-write
+    // until the workers write to them (PSS measured after requests, not just at boot). The
+    // profile's own MemoryModel is without --preload, Gunicorn's default.
+    std::optional<MemoryModel> preload_memory;
 };
 
 struct Profile {

@@ -86,7 +86,12 @@ nlohmann::json to_json(const AppProfile& app) {
                         {"cpu_s", to_json(u.cpu)},
                         {"io_s", to_json(u.io)},
                         {"voluntary_switches", u.voluntary_switches}});
-    return {{"callable", app.callable}, {"chdir", app.chdir}, {"urls", urls}};
+    nlohmann::json j = {{"callable", app.callable}, {"chdir", app.chdir}, {"urls", urls}};
+    if (app.preload_memory)
+        j["preload_memory_kib"] = {{"master_private", app.preload_memory->master_private_kib},
+                                   {"worker_private", app.preload_memory->worker_private_kib},
+                                   {"shared", app.preload_memory->shared_kib}};
+    return j;
 }
 
 AppProfile app_from_json(JsonReader r) {
@@ -109,6 +114,15 @@ AppProfile app_from_json(JsonReader r) {
         url.voluntary_switches = u.number_or("voluntary_switches", 0.0, 0, 1e9);
         u.reject_unknown_keys();
         app.urls.push_back(std::move(url));
+    }
+    if (r.has("preload_memory_kib")) {
+        JsonReader m = r.object("preload_memory_kib");
+        MemoryModel memory;
+        memory.master_private_kib = m.number("master_private", 0, kMaxKib);
+        memory.worker_private_kib = m.number("worker_private", 0, kMaxKib);
+        memory.shared_kib = m.number("shared", 0, kMaxKib);
+        m.reject_unknown_keys();
+        app.preload_memory = memory;
     }
     r.reject_unknown_keys();
     return app;
