@@ -52,6 +52,8 @@ public:
     std::vector<RequestSample> take() {
         std::vector<RequestSample> samples;
         for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
+            const std::string file = entry.path().filename().string();
+            if (file.rfind("requests-", 0) != 0) continue;  // only the hooks' files
             const std::string name = entry.path().string();
             const std::string text = read_text_file(name);
             std::size_t& seen = seen_[name];
