@@ -2,7 +2,7 @@
 # Calibrates calibrate/examples/flask_shop (without its PostgreSQL view) with a quick plan, the slow
 # stub on 127.0.0.1:18089 at 50 ms; /missing is there on purpose: it must be skipped as a 404.
 # Run it under flock /work/measure.lock on a shared host.
-cd /work/wt-app
+cd "$(dirname "$0")/.."
 /usr/bin/python3 calibrate/examples/slow_stub.py 18089 50 > /dev/null 2>&1 &
 stub=$!
 trap 'kill $stub' EXIT
