@@ -19,6 +19,7 @@
 #include "calibrate/session/experiment.hpp"
 #include "cli/arguments.hpp"
 #include "cli/bundled_files.hpp"
+#include "cli/calibrate_app.hpp"
 #include "cli/commands.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
@@ -99,7 +100,7 @@ po::options_description calibrate_options() {
     database.add_options()
         ("pg-dsn", po::value<std::string>(), "an existing PostgreSQL server instead, as a libpq string, e.g. \"host=127.0.0.1 port=5432 user=postgres password=password dbname=postgres\" (Debian's own cluster); its CPU is measured when its postmaster on this host can be read");
     po::options_description all;
-    all.add(general).add(database);
+    all.add(general).add(database).add(calibrate_app_options());
     return all;
 }
 
@@ -198,6 +199,9 @@ int calibrate_command(int argc, const char* const* argv) {
         std::cout << all << "\n";
         return 0;
     }
+    if (vm.count("app")) return calibrate_app(vm);
+    for (const char* flag : {"chdir", "url", "env", "gunicorn", "timeout"})
+        if (vm.count(flag)) throw UsageError(std::string("--") + flag + ": only with --app MODULE:CALLABLE");
     CalibrateFlags flags = flags_from(vm);
     ResumedRuns resumed = resume_runs(flags.files.runs, !flags.only_fit);
     for (const std::string& w : resumed.warnings) std::cerr << "workersim calibrate: warning: " << w << "\n";

@@ -119,6 +119,8 @@ json scenario_echo(const po::variables_map& vm, const po::options_description& o
     for (const auto& option : options.options()) {
         const std::string flag = option->long_name();
         if (!is_scenario_option(flag)) continue;
+        // Only an app's profile has URLs: absent unless given, so other echoes stay as they were.
+        if (flag == "url-mix" && !vm.count(flag)) continue;
         if (is_switch(*option)) echo[flag] = vm.count(flag) > 0;
         else if (vm.count(flag)) echo[flag] = echoed_text(vm[flag].as<std::string>());
         else if (run_defaults.contains(flag)) echo[flag] = run_defaults[flag];

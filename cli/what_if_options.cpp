@@ -28,6 +28,25 @@ void parse_distribution(const std::string& flag, const std::string& value, Distr
     }
 }
 
+// PATH=WEIGHT,PATH=WEIGHT: the syntax only; which paths the app has is the profile's to say
+// (build_scenario).
+std::vector<std::pair<std::string, double>> parse_url_mix(const std::string& spec) {
+    std::vector<std::pair<std::string, double>> weights;
+    std::stringstream items(spec);
+    std::string item;
+    while (std::getline(items, item, ',')) {
+        const auto equals = item.rfind('=');
+        if (equals == std::string::npos || equals == 0)
+            throw UsageError("--url-mix " + spec + ": \"" + item + "\": expected PATH=WEIGHT, e.g. /orders=0.7");
+        const std::string path = item.substr(0, equals);
+        for (const auto& [earlier, weight] : weights)
+            if (earlier == path) throw UsageError("--url-mix " + spec + ": " + path + " is given twice");
+        weights.emplace_back(path, parse_number("--url-mix " + path, item.substr(equals + 1), 0, 1e12));
+    }
+    if (weights.empty()) throw UsageError("--url-mix " + spec + ": expected PATH=WEIGHT,..., e.g. /orders=0.7,/search=0.3");
+    return weights;
+}
+
 }  // namespace
 
 po::options_description server_options() {
@@ -70,6 +89,7 @@ po::options_description workload_options() {
         ("io-dist", po::value<std::string>(), "IO duration: det, exp or lognormal:CV (default: the calibration's measured spread)")
         ("cpu-dist", po::value<std::string>(), "CPU duration: det, exp or lognormal:CV (default det)")
         ("io-slow", po::value<std::string>(), "a slow tail on the IO phase, P:DURATION, e.g. 1%:45s = 1% of calls take 45 s")
+        ("url-mix", po::value<std::string>(), "with a calibration of an app (calibrate --app): the share of each URL, PATH=WEIGHT,... with the paths as given to --url, e.g. /orders=0.7,/search=0.3 (weights >= 0, renormalised; a URL left out gets none; default: the mix measured)")
         ("gil-free-pct", po::value<std::string>(), "percent of the app's CPU in C code that releases the GIL (zlib, hashlib, numpy), 0..100 (default 0: pure Python); gthread's threads run that part in parallel");
     return o;
 }
@@ -162,6 +182,7 @@ WhatIf what_if_from(const po::variables_map& vm) {
     if (vm.count("io-dist")) parse_distribution("--io-dist", text(vm, "io-dist"), w.io_dist, w.io_cv);
     if (vm.count("cpu-dist")) parse_distribution("--cpu-dist", text(vm, "cpu-dist"), w.cpu_dist, w.cpu_cv);
     if (vm.count("gil-free-pct")) w.gil_free_share = parse_number("--gil-free-pct", text(vm, "gil-free-pct"), 0, 100) / 100;
+    if (vm.count("url-mix")) w.url_weights = parse_url_mix(text(vm, "url-mix"));
     if (vm.count("io-slow")) {
         const std::string spec = text(vm, "io-slow");
         const auto colon = spec.find(':');

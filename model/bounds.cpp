@@ -13,9 +13,10 @@ bool gthread(const Scenario& s) { return effective_worker_class(s.server) == Wor
 // The worker's CPU that needs its process's GIL (the database backend's is another process).
 double python_demand_s(const Scenario& s) {
     double total = 0;
-    for (const Phase& p : s.request)
-        if (p.kind == PhaseKind::cpu && p.owner == PhaseOwner::worker)
-            total += p.duration.expected_s() * (1 - p.gil_free_share);
+    for (const RequestClass& c : request_mix(s))
+        for (const Phase& p : c.phases)
+            if (p.kind == PhaseKind::cpu && p.owner == PhaseOwner::worker)
+                total += c.weight * p.duration.expected_s() * (1 - p.gil_free_share);
     return total;
 }
 

@@ -73,13 +73,15 @@ double capacity_at(const Host& host, double busy) {
 
 GthreadDemands gthread_demands(const Scenario& s) {
     GthreadDemands d;
-    for (const Phase& p : s.request) {
-        const double mean_s = p.duration.expected_s();
-        if (p.kind == PhaseKind::io) d.io_s += mean_s;
-        else if (p.owner == PhaseOwner::database) d.gil_free_s += mean_s;  // another process's CPU
-        else {
-            d.python_s += mean_s * (1 - p.gil_free_share);
-            d.gil_free_s += mean_s * p.gil_free_share;
+    for (const RequestClass& c : request_mix(s)) {
+        for (const Phase& p : c.phases) {
+            const double mean_s = c.weight * p.duration.expected_s();
+            if (p.kind == PhaseKind::io) d.io_s += mean_s;
+            else if (p.owner == PhaseOwner::database) d.gil_free_s += mean_s;  // another process's CPU
+            else {
+                d.python_s += mean_s * (1 - p.gil_free_share);
+                d.gil_free_s += mean_s * p.gil_free_share;
+            }
         }
     }
     // Keep-alive off: every request is a new connection and pays gthread's own Python for it.

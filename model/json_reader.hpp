@@ -39,9 +39,12 @@ public:
 
     [[noreturn]] void fail(const std::string& key, const std::string& expected) const;
 
+    // For a reader of an array's elements: the source, and a key's path from the top.
+    const std::string& where() const { return where_; }
+    std::string qualified(const std::string& key) const;
+
 private:
     const nlohmann::json& at(const std::string& key, const char* expected);
-    std::string qualified(const std::string& key) const;
 
     const nlohmann::json& object_;
     std::string where_;

@@ -64,13 +64,30 @@ struct HoldingTime {
 };
 
 // Mean and SCV of a worker's holding time when every CPU phase is stretched by `slowdown`.
+// With several request classes the holding time is their mixture: E[S^2] = sum w (var + mean^2).
 HoldingTime holding_time(const Scenario& s, double slowdown) {
+    const auto of_phases = [slowdown](const std::vector<Phase>& phases, double& mean_s, double& variance) {
+        mean_s = 0;
+        variance = 0;
+        for (const Phase& phase : phases) {
+            const double stretch = phase.kind == PhaseKind::cpu ? slowdown : 1.0;
+            const double m = phase.duration.expected_s() * stretch;
+            mean_s += m;
+            variance += m * m * phase.duration.scv();
+        }
+    };
     double mean_s = 0, variance = 0;
-    for (const Phase& phase : s.request) {
-        const double stretch = phase.kind == PhaseKind::cpu ? slowdown : 1.0;
-        const double m = phase.duration.expected_s() * stretch;
-        mean_s += m;
-        variance += m * m * phase.duration.scv();
+    if (s.request_classes.empty()) {
+        of_phases(s.request, mean_s, variance);
+    } else {
+        double second_moment = 0;
+        for (const RequestClass& c : request_mix(s)) {
+            double m = 0, v = 0;
+            of_phases(c.phases, m, v);
+            mean_s += c.weight * m;
+            second_moment += c.weight * (v + m * m);
+        }
+        variance = std::max(0.0, second_moment - mean_s * mean_s);
     }
     return {mean_s, mean_s > 0 ? variance / (mean_s * mean_s) : 0.0};
 }

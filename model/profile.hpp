@@ -50,6 +50,27 @@ struct FitQuality {
     int points = 0;              // measurements that informed it
 };
 
+// One URL of a user's app (`workersim calibrate --app`), measured per request by Gunicorn
+// hooks around the app (calibrate/server/request_hooks.py) in a run with one client.
+struct UrlProfile {
+    std::string path;                 // as given to calibrate --url
+    double weight = 1.0;              // its share of the app's requests (relative, > 0)
+    Distribution cpu;                 // the app's thread CPU per request, on one core
+    Distribution io;                  // its time off the CPU: wall - CPU - waiting for a core
+    double voluntary_switches = 0;    // mean blocking waits per request (getrusage ru_nvcsw)
+};
+
+// The user's WSGI app a profile measured, and its URLs; the reference app's profiles have none.
+struct AppProfile {
+    std::string callable;             // MODULE:CALLABLE, as Gunicorn takes it
+    std::string chdir;                // where it was imported from
+    std::vector<UrlProfile> urls;
+    // Gunicorn --preload: the app imported once in the master, its pages shared copy-on-write
+    // until the workers write to them (PSS measured after requests, not just at boot). The
+    // profile's own MemoryModel is without --preload, Gunicorn's default.
+    std::optional<MemoryModel> preload_memory;
+};
+
 struct Profile {
     std::string name = "ideal";
     Provenance provenance;
@@ -91,6 +112,8 @@ struct Profile {
     double host_probe_ns = 0.0;
     // The host probe taken where the profile was fitted, or where `workersim probe` moved it.
     std::optional<HostProbe> host_probe;
+    // calibrate --app: the app and its URLs, which predictions then simulate by default.
+    std::optional<AppProfile> app;
 
     std::map<std::string, FitQuality> fit;
 };

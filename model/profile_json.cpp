@@ -41,6 +41,95 @@ HostProbe host_probe_from_json(const nlohmann::json& json, const std::string& wh
     return h;
 }
 
+namespace {
+
+const char* kind_name(DistributionKind kind) {
+    switch (kind) {
+        case DistributionKind::deterministic: return "det";
+        case DistributionKind::exponential: return "exp";
+        case DistributionKind::lognormal: return "lognormal";
+        case DistributionKind::empirical: return "empirical";
+    }
+    return "det";
+}
+
+nlohmann::json to_json(const Distribution& d) {
+    nlohmann::json j = {{"kind", kind_name(d.kind)}, {"mean_s", d.mean_s}};
+    if (d.kind == DistributionKind::lognormal) j["cv"] = d.cv;
+    if (d.kind == DistributionKind::empirical) j["samples_s"] = d.samples_s;
+    return j;
+}
+
+Distribution distribution_from_json(JsonReader r) {
+    const std::string kind = r.string("kind");
+    Distribution d;
+    if (kind == "empirical") {
+        d = Distribution::empirical(r.numbers("samples_s", 0, kMaxSeconds));
+        if (d.samples_s.empty()) r.fail("samples_s", "at least one sample");
+        r.number("mean_s", 0, kMaxSeconds);  // their mean, for a reader; recomputed
+    } else {
+        const double mean_s = r.number("mean_s", 0, kMaxSeconds);
+        if (kind == "det") d = Distribution::deterministic(mean_s);
+        else if (kind == "exp") d = Distribution::exponential(mean_s);
+        else if (kind == "lognormal") d = Distribution::lognormal(mean_s, r.number("cv", 0, 100));
+        else r.fail("kind", "\"det\", \"exp\", \"lognormal\" or \"empirical\"");
+    }
+    r.reject_unknown_keys();
+    return d;
+}
+
+nlohmann::json to_json(const AppProfile& app) {
+    nlohmann::json urls = nlohmann::json::array();
+    for (const UrlProfile& u : app.urls)
+        urls.push_back({{"path", u.path},
+                        {"weight", u.weight},
+                        {"cpu_s", to_json(u.cpu)},
+                        {"io_s", to_json(u.io)},
+                        {"voluntary_switches", u.voluntary_switches}});
+    nlohmann::json j = {{"callable", app.callable}, {"chdir", app.chdir}, {"urls", urls}};
+    if (app.preload_memory)
+        j["preload_memory_kib"] = {{"master_private", app.preload_memory->master_private_kib},
+                                   {"worker_private", app.preload_memory->worker_private_kib},
+                                   {"shared", app.preload_memory->shared_kib}};
+    return j;
+}
+
+AppProfile app_from_json(JsonReader r) {
+    AppProfile app;
+    app.callable = r.string("callable");
+    app.chdir = r.string_or("chdir", "");
+    const nlohmann::json& urls = r.raw("urls");
+    if (!urls.is_array() || urls.empty() || urls.size() > kMaxRequestClasses)
+        r.fail("urls", "an array of 1.." + std::to_string(kMaxRequestClasses) + " URLs");
+    for (std::size_t i = 0; i < urls.size(); ++i) {
+        JsonReader u(urls[i], r.where(), r.qualified("urls") + "[" + std::to_string(i) + "]");
+        UrlProfile url;
+        url.path = u.string("path");
+        if (url.path.empty()) u.fail("path", "a URL path such as /orders");
+        for (const UrlProfile& earlier : app.urls)
+            if (earlier.path == url.path) u.fail("path", "each path once (" + url.path + " is repeated)");
+        url.weight = u.number("weight", 1e-12, 1e12);
+        url.cpu = distribution_from_json(u.object("cpu_s"));
+        url.io = distribution_from_json(u.object("io_s"));
+        url.voluntary_switches = u.number_or("voluntary_switches", 0.0, 0, 1e9);
+        u.reject_unknown_keys();
+        app.urls.push_back(std::move(url));
+    }
+    if (r.has("preload_memory_kib")) {
+        JsonReader m = r.object("preload_memory_kib");
+        MemoryModel memory;
+        memory.master_private_kib = m.number("master_private", 0, kMaxKib);
+        memory.worker_private_kib = m.number("worker_private", 0, kMaxKib);
+        memory.shared_kib = m.number("shared", 0, kMaxKib);
+        m.reject_unknown_keys();
+        app.preload_memory = memory;
+    }
+    r.reject_unknown_keys();
+    return app;
+}
+
+}  // namespace
+
 nlohmann::json to_json(const Profile& p) {
     nlohmann::json fit = nlohmann::json::object();
     for (const auto& [name, q] : p.fit)
@@ -88,6 +177,7 @@ nlohmann::json to_json(const Profile& p) {
     }
     if (p.gthread_main_wake_s) out["gthread_main_wake_s"] = *p.gthread_main_wake_s;
     if (p.gthread_connection_cpu_s > 0) out["gthread_connection_cpu_s"] = p.gthread_connection_cpu_s;
+    if (p.app) out["app"] = to_json(*p.app);  // calibrate --app's profiles only
     return out;
 }
 
@@ -159,6 +249,7 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
         }
     }
     if (top.has("host_probe")) p.host_probe = host_probe_from_json(top.raw("host_probe"), where, "host_probe");
+    if (top.has("app")) p.app = app_from_json(top.object("app"));
     top.reject_unknown_keys();
     return p;
 }

@@ -2,6 +2,7 @@
 // What a simulation (or an analytic model) predicts for a Scenario.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "model/latency_breakdown.hpp"
@@ -30,6 +31,16 @@ struct MemoryEstimate {
     double master_kib = 0, per_worker_kib = 0, workers_kib = 0, total_kib = 0;
 };
 
+// How one request class (an app's URL) did. Throughput counts its responses over the same
+// span as Result::throughput_rps.
+struct UrlResult {
+    std::string path;
+    double share = 0;                   // of the requests sent: the class's normalised weight
+    std::int64_t completed = 0;
+    double throughput_rps = 0;
+    LatencySummary latency;
+};
+
 struct Result {
     std::int64_t completed = 0;         // responses the clients received
     ErrorCounts errors;
@@ -53,6 +64,8 @@ struct Result {
     // gthread: responses each worker process wrote, over all its incarnations (keep-alive
     // binds clients to the process that accepted them). Empty for sync.
     std::vector<std::int64_t> served_by_worker;
+    // One per Scenario::request_classes entry, in its order; empty for a scenario without them.
+    std::vector<UrlResult> per_url;
 };
 
 }  // namespace workersim

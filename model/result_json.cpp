@@ -48,6 +48,21 @@ nlohmann::json to_json(const Result& r) {
                                                                      {"p99_s", r.breakdown.parts[i].p99_s}};
         j["breakdown"] = parts;
     }
+    // Scenarios with request classes only (an app's URLs), likewise.
+    if (!r.per_url.empty()) {
+        nlohmann::json per_url = nlohmann::json::array();
+        for (const UrlResult& u : r.per_url)
+            per_url.push_back({{"path", u.path},
+                               {"share", u.share},
+                               {"completed", u.completed},
+                               {"throughput_rps", u.throughput_rps},
+                               {"latency_s",
+                                {{"mean", u.latency.mean_s},
+                                 {"p50", u.latency.p50_s},
+                                 {"p99", u.latency.p99_s},
+                                 {"max", u.latency.max_s}}}});
+        j["per_url"] = per_url;
+    }
     return j;
 }
 

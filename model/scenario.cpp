@@ -72,19 +72,35 @@ WorkerClass worker_class_from_name(const std::string& name) {
     throw std::invalid_argument("\"" + name + "\": expected the worker class sync or gthread");
 }
 
-double Scenario::cpu_demand_s() const {
+std::vector<RequestClass> request_mix(const Scenario& scenario) {
+    if (scenario.request_classes.empty()) return {RequestClass{"", 1.0, scenario.request}};
+    std::vector<RequestClass> mix = scenario.request_classes;
     double total = 0;
-    for (const Phase& p : request)
-        if (p.kind == PhaseKind::cpu) total += p.duration.expected_s();
+    for (const RequestClass& c : mix) total += c.weight;
+    for (RequestClass& c : mix) c.weight /= total;
+    return mix;
+}
+
+namespace {
+
+double demand_s(const Scenario& scenario, PhaseKind kind) {
+    const auto of = [kind](const std::vector<Phase>& phases) {
+        double total = 0;
+        for (const Phase& p : phases)
+            if (p.kind == kind) total += p.duration.expected_s();
+        return total;
+    };
+    if (scenario.request_classes.empty()) return of(scenario.request);
+    double total = 0;
+    for (const RequestClass& c : request_mix(scenario)) total += c.weight * of(c.phases);
     return total;
 }
 
-double Scenario::io_demand_s() const {
-    double total = 0;
-    for (const Phase& p : request)
-        if (p.kind == PhaseKind::io) total += p.duration.expected_s();
-    return total;
-}
+}  // namespace
+
+double Scenario::cpu_demand_s() const { return demand_s(*this, PhaseKind::cpu); }
+
+double Scenario::io_demand_s() const { return demand_s(*this, PhaseKind::io); }
 
 namespace {
 
@@ -130,11 +146,31 @@ void validate(const Scenario& s) {
     require(s.load.syn_retries >= 0 && s.load.syn_retries <= 127, "syn_retries", s.load.syn_retries, "0..127");
     require(std::isfinite(s.load.syn_initial_timeout_s) && s.load.syn_initial_timeout_s > 0, "syn_initial_timeout_s",
             s.load.syn_initial_timeout_s, "> 0 s");
-    require(!s.request.empty(), "request phases", 0, "at least one phase");
-    for (const Phase& p : s.request) {
-        validate(p.duration, "phase duration");
-        require(p.gil_free_share >= 0 && p.gil_free_share <= 1, "gil_free_share", p.gil_free_share,
-                "a share in [0, 1]");
+    const auto validate_phases = [](const std::vector<Phase>& phases) {
+        for (const Phase& p : phases) {
+            validate(p.duration, "phase duration");
+            require(p.gil_free_share >= 0 && p.gil_free_share <= 1, "gil_free_share", p.gil_free_share,
+                    "a share in [0, 1]");
+        }
+    };
+    if (s.request_classes.empty()) {
+        require(!s.request.empty(), "request phases", 0, "at least one phase");
+        validate_phases(s.request);
+    } else {
+        require(s.request.empty(), "request phases", s.request.size(),
+                "none when request_classes are given (each class has its own)");
+        require(s.request_classes.size() <= kMaxRequestClasses, "request classes", s.request_classes.size(),
+                "1.." + std::to_string(kMaxRequestClasses));
+        for (std::size_t i = 0; i < s.request_classes.size(); ++i) {
+            const RequestClass& c = s.request_classes[i];
+            require(!c.path.empty(), "request class path", "\"\"", "a URL path such as /orders");
+            for (std::size_t j = 0; j < i; ++j)
+                require(s.request_classes[j].path != c.path, "request class path", c.path, "each path once");
+            require(std::isfinite(c.weight) && c.weight > 0, "request class weight", c.weight,
+                    "a finite weight > 0 (" + c.path + ")");
+            require(!c.phases.empty(), "request class phases", c.path, "at least one phase");
+            validate_phases(c.phases);
+        }
     }
     require(kThreadsRange, "threads", s.server.threads);
     require(kWorkerConnectionsRange, "worker_connections", s.server.worker_connections);

@@ -159,17 +159,36 @@ struct MemoryModel {
     double gthread_extra_kib(const ServerConfig& server) const;  // a gthread process beyond a sync one's PSS
 };
 
+// One kind of request an app serves: a URL (the path as given to `calibrate --url`), its
+// share of the requests and what serving it does.
+struct RequestClass {
+    std::string path;
+    double weight = 1.0;                // relative, > 0: each request is this class with weight / sum
+    std::vector<Phase> phases;          // in order
+};
+
+// At most this many classes: the simulator keeps a latency histogram (~340 KiB) for each.
+constexpr std::size_t kMaxRequestClasses = 32;
+
 struct Scenario {
     Host host;
     ServerConfig server;
     std::vector<Phase> request;         // the phases of every request, in order
+    // An app's URLs: each request draws its class by weight (the load generator picks the URL),
+    // and the result has a line per class (Result::per_url). Empty: every request is `request`.
+    // One or the other, not both.
+    std::vector<RequestClass> request_classes;
     Load load;
     MemoryModel memory;
 
-    // Demand summaries used by the analytic models.
+    // Demand summaries used by the analytic models: means over the classes, by weight.
     double cpu_demand_s() const;
     double io_demand_s() const;
 };
+
+// The classes a scenario serves, weights normalised to sum to 1: request_classes, or
+// `request` as one unnamed class of weight 1. The one home of that rule for the analytic models.
+std::vector<RequestClass> request_mix(const Scenario& scenario);
 
 // Throws std::invalid_argument with the field, the value and the accepted range.
 void validate(const Scenario& scenario);

@@ -47,6 +47,60 @@ Mix resolve_mix(const Workload& w) {
     return {1.0, 0.0};  // neither: the seed article's 100% IO
 }
 
+std::string accepted_paths(const AppProfile& app) {
+    std::string paths;
+    for (const UrlProfile& u : app.urls) paths += (paths.empty() ? "" : ", ") + u.path;
+    return paths;
+}
+
+// The weight each of the app's URLs gets: the measured one, or the workload's url_weights.
+std::vector<double> url_weights(const AppProfile& app, const Workload& w) {
+    std::vector<double> weights;
+    for (const UrlProfile& u : app.urls) weights.push_back(w.url_weights.empty() ? u.weight : 0.0);
+    double total = 0;
+    for (const auto& [path, weight] : w.url_weights) {
+        std::size_t i = 0;
+        while (i < app.urls.size() && app.urls[i].path != path) ++i;
+        if (i == app.urls.size())
+            throw std::invalid_argument("url mix (--url-mix): " + path + " is not a URL of the calibrated app " +
+                                        app.callable + " (accepted: " + accepted_paths(app) + ")");
+        if (!(weight >= 0 && std::isfinite(weight)))
+            throw InvalidField(("url mix (--url-mix) " + path).c_str(), weight, "a finite weight >= 0");
+        weights[i] += weight;
+        total += weight;
+    }
+    if (!w.url_weights.empty() && !(total > 0))
+        throw std::invalid_argument("url mix (--url-mix): the weights sum to 0; give at least one URL a weight > 0 "
+                                    "(accepted: " + accepted_paths(app) + ")");
+    return weights;
+}
+
+// The app's URLs as request classes: Gunicorn's own per-request CPU (the profile's
+// request_cpu_s, outside the hooks' window), then the app's CPU, then its time off the CPU.
+// The order within a request matters little to a sync worker, which holds it throughout.
+std::vector<RequestClass> app_classes(const Profile& profile, const Workload& w, double slower) {
+    const AppProfile& app = *profile.app;
+    const std::vector<double> weights = url_weights(app, w);
+    std::vector<RequestClass> classes;
+    for (std::size_t i = 0; i < app.urls.size(); ++i) {
+        if (weights[i] <= 0) continue;
+        const UrlProfile& u = app.urls[i];
+        RequestClass c{u.path, weights[i], {}};
+        add_cpu(c.phases, slower * profile.request_cpu_s, PhaseOwner::worker);
+        if (u.cpu.expected_s() > 0)
+            c.phases.push_back({PhaseKind::cpu, PhaseOwner::worker, u.cpu.scaled(slower), w.gil_free_share});
+        if (u.io.expected_s() > 0 || w.io_slow_probability > 0) {
+            Distribution io = u.io;
+            io.slow_probability = w.io_slow_probability;
+            io.slow_s = w.io_slow_s;
+            c.phases.push_back({PhaseKind::io, PhaseOwner::worker, io});
+        }
+        if (c.phases.empty()) c.phases.push_back({});  // a request that costs nothing still flows
+        classes.push_back(std::move(c));
+    }
+    return classes;
+}
+
 }  // namespace
 
 Scenario build_scenario(const Profile& profile, const WhatIf& q) {
@@ -73,6 +127,19 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     s.load = q.load;
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;
+
+    if (!(w.gil_free_share >= 0 && w.gil_free_share <= 1))
+        throw InvalidField("workload.gil_free_share", w.gil_free_share, "a share in 0..1");
+    const bool reference_mix = w.io_pct || w.cpu_pct;
+    if (profile.app && !direct && !reference_mix) {
+        s.request_classes = app_classes(profile, w, slower);
+        return s;
+    }
+    if (!w.url_weights.empty())
+        throw std::invalid_argument(
+            "url mix (--url-mix): needs a calibration of an app (workersim calibrate --app) and none of the "
+            "demands given directly (io_s, cpu_s) or the reference app's mix (io_pct, cpu_pct), which replace "
+            "its URLs");
 
     double io_s = 0, cpu_s = 0;
     if (direct) {
@@ -102,8 +169,6 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
         io.slow_s = w.io_slow_s;
         s.request.push_back({PhaseKind::io, PhaseOwner::worker, io});
     }
-    if (!(w.gil_free_share >= 0 && w.gil_free_share <= 1))
-        throw InvalidField("workload.gil_free_share", w.gil_free_share, "a share in 0..1");
     if (cpu_s > 0) {
         // As for IO: without an explicit shape the loop keeps its measured spread.
         const bool measured_spread = w.cpu_dist == DistributionKind::deterministic && profile.cpu_cv > 0;

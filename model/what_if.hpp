@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "model/profile.hpp"
 #include "model/scenario.hpp"
@@ -28,6 +31,10 @@ struct Workload {
     // The share of the app's CPU (the loop, or cpu_s) spent in C code that releases the GIL
     // (Phase::gil_free_share); 0..1. Matters under gthread only.
     double gil_free_share = 0.0;
+    // With a profile of a user's app (Profile::app) and none of the demands above, the
+    // prediction serves the app's URLs. These weights (path as given to calibrate --url,
+    // weight >= 0; renormalised; a URL left out gets none) replace the measured mix.
+    std::vector<std::pair<std::string, double>> url_weights;
 };
 
 struct WhatIf {
@@ -44,7 +51,7 @@ struct WhatIf {
 
 // Throws InvalidField (model/invalid_field.hpp) for a field out of its range, and
 // std::invalid_argument naming the fields for inconsistent workloads (percentages not
-// summing to 100, both a mix and direct demands).
+// summing to 100, both a mix and direct demands, URL weights of a path the app does not have).
 Scenario build_scenario(const Profile& profile, const WhatIf& what_if);
 
 }  // namespace workersim

@@ -42,6 +42,15 @@ void print_server_side(std::ostream& out, const Result& r) {
         << format_kib(r.memory.total_kib) << "\n";
 }
 
+// Each URL's share of the requests, throughput and latency (a scenario with request classes).
+void print_per_url(std::ostream& out, const std::vector<UrlResult>& per_url) {
+    if (per_url.empty()) return;
+    out << "\nBy URL:\t(share, requests/sec, mean, p99)\n";
+    for (const UrlResult& u : per_url)
+        out << "  " << u.path << "\t" << fixed(100 * u.share, 1) << "%\t" << fixed(u.throughput_rps, 4) << "\t"
+            << fixed(u.latency.mean_s, 4) << " secs\t" << fixed(u.latency.p99_s, 4) << " secs\n";
+}
+
 }  // namespace
 
 void print_unstable(std::ostream& out, double capacity_rps) {
@@ -64,6 +73,7 @@ void print_hey_style(std::ostream& out, const Result& r) {
         << "  95% in " << fixed(l.p95_s, 4) << " secs\n"
         << "  99% in " << fixed(l.p99_s, 4) << " secs\n"
         << "  99.9% in " << fixed(l.p999_s, 4) << " secs\n";
+    print_per_url(out, r.per_url);
     print_server_side(out, r);
     if (r.unstable) print_unstable(out, r.capacity_rps);
     if (r.stalled) out << "STALLED:\tno client heard anything for a simulated day; the run was stopped\n";
@@ -98,6 +108,9 @@ void print_brief(std::ostream& out, const Result& r) {
         << fixed(r.latency.p99_s, 3) << " s\n"
         << "    cores " << fixed(100 * r.core_utilisation, 1) << "% busy, workers "
         << fixed(100 * r.worker_utilisation, 1) << "% busy; memory (PSS) " << format_kib(r.memory.total_kib) << "\n";
+    for (const UrlResult& u : r.per_url)
+        out << "    " << u.path << ": " << fixed(u.throughput_rps, 2) << " req/s, mean " << fixed(u.latency.mean_s, 3)
+            << " s, p99 " << fixed(u.latency.p99_s, 3) << " s\n";
     if (r.unstable)
         out << "    UNSTABLE: the offered load exceeds this pool's capacity (about " << fixed(r.capacity_rps, 2)
             << " req/s); the backlog grows without bound\n";

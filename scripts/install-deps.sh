@@ -9,6 +9,7 @@ build_packages=(build-essential cmake libeigen3-dev libboost-program-options-dev
 all_packages=(
   gunicorn python3-psycopg2 postgresql-15 hey httperf util-linux procps  # the real server and its load
   python3-gunicorn                                                         # reading a pasted Gunicorn command
+  python3-flask python3-django                                            # calibrate --app's example apps
   jupyter-nbconvert python3-ipykernel python3-matplotlib python3-numpy     # notebooks
   clang libclang-rt-14-dev                                                 # fuzzing and sanitizers
 )

@@ -5,10 +5,12 @@
 
 namespace workersim {
 
-Clients::Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, RequestSlots& requests,
-                 EventQueue& events, Cores& cores, Statistics& statistics)
+Clients::Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, const RequestClasses& classes,
+                 Rng url_mix_rng, RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics)
     : load_(load),
       arrivals_rng_(arrivals_rng),
+      classes_(classes),
+      url_mix_rng_(url_mix_rng),
       requests_(requests),
       events_(events),
       cores_(cores),
@@ -55,6 +57,7 @@ void Clients::start_request(std::uint32_t client, double now_s) {
     r.sent_s = now_s;
     r.client = client;
     r.phase = 0;
+    r.request_class = classes_.draw(url_mix_rng_);
     r.syn_drops = 0;
     r.worker = kNoWorker;
     r.client_gone = false;

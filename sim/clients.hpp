@@ -11,6 +11,7 @@
 #include "model/scenario.hpp"
 #include "sim/cores.hpp"
 #include "sim/event_queue.hpp"
+#include "sim/request_classes.hpp"
 #include "sim/request_slots.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
@@ -24,8 +25,10 @@ class Clients {
 public:
     // reuses_connections: a client's next request goes on the connection its last response
     // left open, if the worker pool kept it (hey's keep-alive against gthread workers).
-    Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, RequestSlots& requests, EventQueue& events,
-            Cores& cores, Statistics& statistics);
+    // Each new request's class is drawn from url_mix_rng (hey, or whatever drives the app,
+    // picks the URL); a one-class scenario draws nothing.
+    Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, const RequestClasses& classes,
+            Rng url_mix_rng, RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics);
     void connect_to(ListenSocket& socket, WorkerPool& pool) {
         socket_ = &socket;
         pool_ = &pool;
@@ -61,6 +64,8 @@ private:
 
     const Load& load_;
     Rng arrivals_rng_;
+    const RequestClasses& classes_;
+    Rng url_mix_rng_;
     RequestSlots& requests_;
     EventQueue& events_;
     Cores& cores_;

@@ -21,11 +21,12 @@ void erase_one(std::vector<std::uint32_t>& v, std::uint32_t x) {
 }
 }  // namespace
 
-GthreadWorkers::GthreadWorkers(const Scenario& scenario, Rng service_rng, Rng wake_rng, RequestSlots& requests,
-                               EventQueue& events, Cores& cores, Statistics& statistics)
+GthreadWorkers::GthreadWorkers(const Scenario& scenario, const RequestClasses& classes, Rng service_rng, Rng wake_rng,
+                               RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics)
     : scenario_(scenario),
       service_rng_(service_rng),
       wake_rng_(wake_rng),
+      classes_(classes),
       requests_(requests),
       events_(events),
       cores_(cores),
@@ -35,7 +36,6 @@ GthreadWorkers::GthreadWorkers(const Scenario& scenario, Rng service_rng, Rng wa
       keep_alive_(keeps_connections_alive(scenario)),
       processes_(static_cast<std::size_t>(scenario.server.workers)),
       served_by_worker_(processes_.size(), 0) {
-    for (const Phase& p : scenario_.request) samplers_.emplace_back(p.duration);
     if (keep_alive_) connections_.resize(static_cast<std::size_t>(scenario.load.clients));
     // Every process starts booted, its main thread in select(1.0) since t = 0.
     for (std::uint32_t w = 0; w < size(); ++w) arm_select_timeout(w, kSelectTimeoutS);
@@ -322,15 +322,15 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
         t.part = Part::start;
     }
     for (;;) {
-        if (r.phase == scenario_.request.size()) {
+        if (r.phase == classes_.phases(r.request_class).size()) {
             finish_request(slot, now_s);
             return;
         }
-        const Phase& phase = scenario_.request[r.phase];
+        const Phase& phase = classes_.phases(r.request_class)[r.phase];
         ThreadWork& t = work(slot);
         if (phase.kind == PhaseKind::cpu && phase.owner == PhaseOwner::worker) {
             if (t.part == Part::start) {
-                const double cpu_s = samplers_[r.phase].draw(service_rng_);
+                const double cpu_s = classes_.draw_duration_s(r.request_class, r.phase, service_rng_);
                 t.gil_free_s = cpu_s * phase.gil_free_share;
                 t.python_s = cpu_s - t.gil_free_s;
                 t.part = Part::python;
@@ -355,7 +355,7 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
             continue;
         }
         // IO, or the database backend's CPU: the thread waits in C with the GIL released.
-        const double duration_s = samplers_[r.phase].draw(service_rng_);
+        const double duration_s = classes_.draw_duration_s(r.request_class, r.phase, service_rng_);
         t.part = Part::blocked;
         if (phase.kind == PhaseKind::cpu) {
             statistics_.clocks().run_on_cores(slot, duration_s, now_s);
@@ -411,7 +411,7 @@ void GthreadWorkers::finish_request(std::uint32_t slot, double now_s) {
     if (r.client_gone) {
         statistics_.served_after_client_left();
     } else {
-        statistics_.response(now_s - r.sent_s, slot, now_s);
+        statistics_.response(now_s - r.sent_s, slot, now_s, r.request_class);
         clients_->resolve(r, now_s);
     }
     requests_.release(slot);

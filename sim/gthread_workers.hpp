@@ -47,6 +47,7 @@
 #include "sim/cores.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/gil.hpp"
+#include "sim/request_classes.hpp"
 #include "sim/request_slots.hpp"
 #include "sim/rng.hpp"
 #include "sim/sampler.hpp"
@@ -60,8 +61,8 @@ class ListenSocket;
 
 class GthreadWorkers {
 public:
-    GthreadWorkers(const Scenario& scenario, Rng service_rng, Rng wake_rng, RequestSlots& requests, EventQueue& events,
-                   Cores& cores, Statistics& statistics);
+    GthreadWorkers(const Scenario& scenario, const RequestClasses& classes, Rng service_rng, Rng wake_rng,
+                   RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics);
     // Whether responses leave connections open for the client's next request.
     static bool keeps_connections_alive(const Scenario& scenario);
 
@@ -189,7 +190,7 @@ private:
     const Scenario& scenario_;
     Rng service_rng_;
     Rng wake_rng_;
-    std::vector<Sampler> samplers_;
+    const RequestClasses& classes_;
     RequestSlots& requests_;
     EventQueue& events_;
     Cores& cores_;

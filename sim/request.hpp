@@ -23,7 +23,8 @@ struct Request {
     std::uint32_t client = 0;   // closed loop: which client
     std::uint32_t worker = kNoWorker;
     std::uint32_t generation = 0;
-    std::uint16_t phase = 0;     // index into Scenario::request
+    std::uint16_t phase = 0;     // index into its class's phases
+    std::uint16_t request_class = 0;  // index into sim/request_classes.hpp's classes
     std::uint8_t syn_drops = 0;  // <= syn_retries + 1 <= 128 (Scenario validation)
     Stage stage = Stage::loadgen_cpu;
     bool client_gone = false;   // the client no longer waits for it

@@ -11,6 +11,7 @@
 #include "sim/cores.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/listen_socket.hpp"
+#include "sim/request_classes.hpp"
 #include "sim/request_slots.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
@@ -27,33 +28,35 @@ constexpr double kStallLimitS = 86400.0;
 
 // Random streams of the run's seed, one per mechanism, so that a change in one mechanism's
 // draws leaves the others' alone.
-enum Stream : std::uint64_t { arrivals = 1, service = 2, master = 3, main_thread_wakeups = 4 };
+enum Stream : std::uint64_t { arrivals = 1, service = 2, master = 3, main_thread_wakeups = 4, url_mix = 5 };
 
 bool is_gthread(const Scenario& scenario) {
     return effective_worker_class(scenario.server) == WorkerClass::gthread;
 }
 
 // The worker class the scenario runs (returned as a prvalue: built in place).
-WorkerPool make_pool(const Scenario& scenario, std::uint64_t seed, RequestSlots& requests, EventQueue& events,
-                     Cores& cores, Statistics& statistics) {
+WorkerPool make_pool(const Scenario& scenario, const RequestClasses& classes, std::uint64_t seed,
+                     RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics) {
     if (is_gthread(scenario))
-        return WorkerPool(std::in_place_type<GthreadWorkers>, scenario, Rng(seed, service),
+        return WorkerPool(std::in_place_type<GthreadWorkers>, scenario, classes, Rng(seed, service),
                           Rng(seed, main_thread_wakeups), requests, events, cores, statistics);
-    return WorkerPool(std::in_place_type<SyncWorkers>, scenario, Rng(seed, service), requests, events, cores,
-                      statistics);
+    return WorkerPool(std::in_place_type<SyncWorkers>, scenario, classes, Rng(seed, service), requests, events,
+                      cores, statistics);
 }
 
 class Engine {
 public:
     Engine(const Scenario& scenario, const SimulationOptions& options)
         : scenario_(scenario),
+          classes_(scenario),
           cores_(scenario.host),
           requests_(options.max_in_flight),
-          statistics_(options),
+          statistics_(options, classes_.named() ? classes_.size() : 0),
           clients_(scenario.load, is_gthread(scenario) && GthreadWorkers::keeps_connections_alive(scenario),
-                   Rng(options.seed, arrivals), requests_, events_, cores_, statistics_),
+                   Rng(options.seed, arrivals), classes_, Rng(options.seed, url_mix), requests_, events_, cores_,
+                   statistics_),
           socket_(scenario, requests_, events_, statistics_),
-          pool_(make_pool(scenario, options.seed, requests_, events_, cores_, statistics_)),
+          pool_(make_pool(scenario, classes_, options.seed, requests_, events_, cores_, statistics_)),
           arbiter_(scenario.server, Rng(options.seed, master), events_, pool_) {
         clients_.connect_to(socket_, pool_);
         socket_.connect_to(clients_, pool_);
@@ -153,6 +156,13 @@ private:
         if (span_s > 0)
             r.core_utilisation = cores_.occupied_core_s(statistics_.clock_s()) / (scenario_.host.cores * span_s);
         r.max_accept_queue = socket_.max_queued();
+        if (!r.per_url.empty()) {
+            const std::vector<RequestClass> mix = request_mix(scenario_);
+            for (std::size_t c = 0; c < r.per_url.size(); ++c) {
+                r.per_url[c].path = mix[c].path;
+                r.per_url[c].share = mix[c].weight;
+            }
+        }
         r.memory = scenario_.memory.estimate(scenario_.server);
         r.stalled = stalled_;
         r.capacity_rps = pool_capacity_rps(scenario_);
@@ -161,6 +171,7 @@ private:
     }
 
     const Scenario& scenario_;
+    const RequestClasses classes_;
     Cores cores_;
     EventQueue events_;
     RequestSlots requests_;

@@ -6,16 +6,20 @@
 
 namespace workersim {
 
-Statistics::Statistics(const SimulationOptions& options)
+Statistics::Statistics(const SimulationOptions& options, std::size_t named_classes)
     : options_(options),
       clocks_(options.latency_breakdown),
       parts_(options.latency_breakdown ? kLatencyParts : 0),
+      class_latency_(named_classes),
+      class_completed_(named_classes, 0),
       next_sample_s_(options.timeline_interval_s > 0 ? 0 : std::numeric_limits<double>::infinity()) {}
 
-void Statistics::response(double latency_s, std::uint32_t slot, double now_s) {
+void Statistics::response(double latency_s, std::uint32_t slot, double now_s, std::uint16_t request_class) {
     ++result_.completed;
+    if (!class_completed_.empty()) ++class_completed_[request_class];
     if (result_.completed > options_.discard_first_completions) {
         latency_.record(latency_s);
+        if (!class_latency_.empty()) class_latency_[request_class].record(latency_s);
         if (clocks_.on()) {
             const TimeSpent& spent = clocks_.close(slot, now_s);
             for (std::size_t i = 0; i < kLatencyParts; ++i)
@@ -51,6 +55,18 @@ Simulation Statistics::finish(double start_s, double end_s, int workers) {
     if (statistics_start_s_ > 0 && end_s > statistics_start_s_)  // steady state: after the warm-up
         r.throughput_rps = (r.completed - options_.discard_first_completions) / (end_s - statistics_start_s_);
     r.latency = latency_.summary();
+    // A class's throughput: its share of the responses in the span the total's is over (those
+    // after the warm-up cut, as the latencies are).
+    const std::int64_t counted = latency_.count();
+    for (std::size_t c = 0; c < class_latency_.size(); ++c) {
+        UrlResult u;
+        u.completed = class_completed_[c];
+        u.latency = class_latency_[c].summary();
+        u.throughput_rps = counted > 0 ? r.throughput_rps * static_cast<double>(class_latency_[c].count()) /
+                                             static_cast<double>(counted)
+                                       : 0.0;
+        r.per_url.push_back(u);
+    }
     r.histogram = latency_.hey_buckets();
     r.breakdown.measured = !parts_.empty();
     for (std::size_t i = 0; i < parts_.size(); ++i)

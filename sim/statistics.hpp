@@ -15,11 +15,14 @@ namespace workersim {
 
 class Statistics {
 public:
-    explicit Statistics(const SimulationOptions& options);
+    // named_classes: the scenario's request classes (Scenario::request_classes), each observed
+    // on its own as well; 0 for a scenario without them.
+    Statistics(const SimulationOptions& options, std::size_t named_classes);
 
     // Outcomes, each counted once where it happens.
-    // Completed, the client still waiting; the request's clock is closed on it.
-    void response(double latency_s, std::uint32_t slot, double now_s);
+    // Completed, the client still waiting; the request's clock is closed on it. request_class:
+    // the scenario's request class (0 without named classes).
+    void response(double latency_s, std::uint32_t slot, double now_s, std::uint16_t request_class);
 
     // Where each request's time goes: on when SimulationOptions::latency_breakdown.
     RequestClocks& clocks() { return clocks_; }
@@ -56,6 +59,8 @@ private:
     LatencyHistogram latency_;
     RequestClocks clocks_;
     std::vector<LatencyHistogram> parts_;  // per LatencyPart, when asked for the breakdown
+    std::vector<LatencyHistogram> class_latency_;  // after the warm-up cut, like latency_
+    std::vector<std::int64_t> class_completed_;
     std::vector<TimelinePoint> timeline_;
     std::vector<double> latency_batches_;
     double batch_sum_s_ = 0;

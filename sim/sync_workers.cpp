@@ -8,16 +8,16 @@
 
 namespace workersim {
 
-SyncWorkers::SyncWorkers(const Scenario& scenario, Rng service_rng, RequestSlots& requests, EventQueue& events,
-                         Cores& cores, Statistics& statistics)
+SyncWorkers::SyncWorkers(const Scenario& scenario, const RequestClasses& classes, Rng service_rng,
+                         RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics)
     : scenario_(scenario),
+      classes_(classes),
       service_rng_(service_rng),
       requests_(requests),
       events_(events),
       cores_(cores),
       statistics_(statistics),
       workers_(static_cast<std::size_t>(scenario.server.workers)) {
-    for (const Phase& p : scenario_.request) samplers_.emplace_back(p.duration);
     for (std::uint32_t w = 0; w < workers_.size(); ++w) idle_.push_back(size() - 1 - w);  // worker 0 on top
 }
 
@@ -59,8 +59,8 @@ void SyncWorkers::return_to_accept(std::uint32_t w, double now_s) {
 
 void SyncWorkers::start_phase(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
-    const Phase& phase = scenario_.request[r.phase];
-    const double duration_s = samplers_[r.phase].draw(service_rng_);
+    const Phase& phase = classes_.phases(r.request_class)[r.phase];
+    const double duration_s = classes_.draw_duration_s(r.request_class, r.phase, service_rng_);
     if (phase.kind == PhaseKind::cpu) {
         statistics_.clocks().run_on_cores(slot, duration_s, now_s);
         cores_.add(now_s, slot, duration_s);
@@ -79,14 +79,14 @@ void SyncWorkers::phase_done(std::uint32_t slot, double now_s) {
         end_process(w, now_s);
         return;
     }
-    if (++r.phase < scenario_.request.size()) {
+    if (++r.phase < classes_.phases(r.request_class).size()) {
         start_phase(slot, now_s);
         return;
     }
     if (r.client_gone) {
         statistics_.served_after_client_left();
     } else {
-        statistics_.response(now_s - r.sent_s, slot, now_s);
+        statistics_.response(now_s - r.sent_s, slot, now_s, r.request_class);
         clients_->resolve(r, now_s);
     }
     requests_.release(slot);
@@ -155,7 +155,7 @@ void SyncWorkers::abort(std::uint32_t w, double now_s) {
 // (connecting, or waiting on pg_sleep) it runs after the call returns.
 bool SyncWorkers::in_python(const Worker& worker) const {
     const Request& r = requests_[worker.request];
-    const Phase& phase = scenario_.request[r.phase];
+    const Phase& phase = classes_.phases(r.request_class)[r.phase];
     return phase.kind == PhaseKind::cpu && phase.owner == PhaseOwner::worker;
 }
 

@@ -13,8 +13,8 @@
 #include "sim/cores.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/request_slots.hpp"
+#include "sim/request_classes.hpp"
 #include "sim/rng.hpp"
-#include "sim/sampler.hpp"
 #include "sim/statistics.hpp"
 
 namespace workersim {
@@ -25,8 +25,8 @@ class ListenSocket;
 
 class SyncWorkers {
 public:
-    SyncWorkers(const Scenario& scenario, Rng service_rng, RequestSlots& requests, EventQueue& events, Cores& cores,
-                Statistics& statistics);
+    SyncWorkers(const Scenario& scenario, const RequestClasses& classes, Rng service_rng, RequestSlots& requests,
+                EventQueue& events, Cores& cores, Statistics& statistics);
     void connect_to(ListenSocket& socket, Clients& clients, Arbiter& arbiter) {
         socket_ = &socket;
         clients_ = &clients;
@@ -78,8 +78,8 @@ private:
     bool in_python(const Worker& worker) const;
 
     const Scenario& scenario_;
+    const RequestClasses& classes_;
     Rng service_rng_;
-    std::vector<Sampler> samplers_;
     RequestSlots& requests_;
     EventQueue& events_;
     Cores& cores_;

@@ -52,12 +52,13 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
                  "--timeout", format_number(options.timeout_s),
                  "--backlog", std::to_string(options.backlog),
                  "-b", "127.0.0.1:" + std::to_string(port_),
-                 "--chdir", options.server_dir,
-                 "-c", options.server_dir + "/gunicorn_hooks.py",
+                 "--chdir", options.app_dir.empty() ? options.server_dir : options.app_dir,
+                 "-c", options.config_file.empty() ? options.server_dir + "/gunicorn_hooks.py" : options.config_file,
                  // fchmod heartbeats on a disk-backed /tmp can stall workers (gunicorn FAQ).
                  "--worker-tmp-dir", "/dev/shm",
                  "--log-level", "info",
-                 "app:application"};
+                 options.app};
+    if (options.preload) spec.argv.insert(spec.argv.end() - 1, "--preload");
     if (options.access_log) {
         // Only the pid: the log's one use is counting each process's responses.
         const std::vector<std::string> access = {"--access-logfile", directory_->file("access.log"),
@@ -86,6 +87,11 @@ GunicornServer::GunicornServer(const GunicornOptions& options) {
         std::this_thread::sleep_for(5ms);
     }
     boot_s_ = std::chrono::duration<double>(Clock::now() - started).count();
+    if (!options.probe) {
+        std::this_thread::sleep_for(500ms);  // as below: the workers back in accept()
+        if (master_->poll()) fail("exited after boot (" + describe(*master_->exit()) + ")");
+        return;
+    }
 
     // The app answers end to end (database reachable); not part of boot_s.
     const auto probe_limit = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());

@@ -33,6 +33,15 @@ struct GunicornOptions {
     // directory: it costs each request a formatted line, so only runs that need it keep it.
     bool access_log = false;
     std::chrono::milliseconds boot_limit{60000};
+    // The WSGI app and where it is imported from: the reference app by default, a user's app
+    // under `calibrate --app` (its own --chdir, request_hooks.py as the config).
+    std::string app = "app:application";
+    std::string app_dir;      // gunicorn --chdir; empty: server_dir
+    std::string config_file;  // gunicorn -c; empty: server_dir/gunicorn_hooks.py
+    bool preload = false;     // gunicorn --preload: the app imported once in the master
+    // Before the load, one request must get the reference app's 204 (the database is
+    // reachable); false for a user's app, whose runs check each URL's statuses themselves.
+    bool probe = true;
 };
 
 // The reference app's work per request, as calibrate/server/app.py reads it from its

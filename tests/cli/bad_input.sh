@@ -213,5 +213,17 @@ expect_usage "--profile-uncertainty|none|no standard errors" -- predict --profil
 expect_usage "--runs|required" -- validate
 expect_usage "--runs|missing-runs.jsonl" -- validate --runs "$fixtures/missing-runs.jsonl"
 
+# An app's URL mix (issue 14): the bad path or weight named with the paths the app has.
+app="$fixtures/app_profile.json"
+expect_ok predict --calibration "$app" --url-mix /orders=0.7,/search=0.3 --requests 10 --clients 5
+expect_usage "--url-mix|/foo|accepted: /orders, /search" -- predict --calibration "$app" --url-mix /foo=1
+expect_usage "--url-mix /orders|abc" -- predict --calibration "$app" --url-mix /orders=abc
+expect_usage "--url-mix /orders|-1" -- predict --calibration "$app" --url-mix /orders=-1
+expect_usage "--url-mix|sum to 0|accepted: /orders, /search" -- predict --calibration "$app" --url-mix /orders=0
+expect_usage "--url-mix|orders|PATH=WEIGHT" -- predict --calibration "$app" --url-mix orders
+expect_usage "--url-mix|/orders|twice" -- predict --calibration "$app" --url-mix /orders=1,/orders=2
+expect_usage "--url-mix|calibrate --app" -- predict --url-mix /orders=1
+expect_usage "--url-mix|calibrate --app" -- predict --calibration "$app" --io-ms 10 --url-mix /orders=1
+
 echo "$cases cases, $failures failed"
 [ "$failures" -eq 0 ]

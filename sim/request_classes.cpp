@@ -1,0 +1,19 @@
+#include "sim/request_classes.hpp"
+
+namespace workersim {
+
+RequestClasses::RequestClasses(const Scenario& scenario)
+    : classes_(scenario.request_classes.empty() ? std::vector<RequestClass>{RequestClass{"", 1.0, scenario.request}}
+                                                : scenario.request_classes),
+      named_(!scenario.request_classes.empty()) {
+    double total = 0;
+    for (const RequestClass& c : classes_) {
+        std::vector<Sampler> samplers;
+        for (const Phase& p : c.phases) samplers.emplace_back(p.duration);
+        samplers_.push_back(std::move(samplers));
+        total += c.weight;
+        cumulative_.push_back(total);
+    }
+}
+
+}  // namespace workersim

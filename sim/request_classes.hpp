@@ -1,0 +1,49 @@
+#pragma once
+// The kinds of request the simulated app serves (Scenario::request_classes, or the one
+// `request`), as the engine uses them: each class's phases with their samplers, and the load
+// generator's draw of a new request's class by weight.
+
+#include <cstdint>
+#include <vector>
+
+#include "model/scenario.hpp"
+#include "sim/rng.hpp"
+#include "sim/sampler.hpp"
+
+namespace workersim {
+
+class RequestClasses {
+public:
+    explicit RequestClasses(const Scenario& scenario);
+    // Not copied or moved: the samplers point into the classes' distributions.
+    RequestClasses(const RequestClasses&) = delete;
+    RequestClasses& operator=(const RequestClasses&) = delete;
+
+    // The class of a new request. With one class there is no draw, so a one-class run uses the
+    // random streams exactly as a scenario without classes does.
+    std::uint16_t draw(Rng& rng) const {
+        if (cumulative_.size() <= 1) return 0;
+        const double u = rng.uniform() * cumulative_.back();
+        std::uint16_t c = 0;
+        while (c + 1u < cumulative_.size() && u >= cumulative_[c]) ++c;
+        return c;
+    }
+
+    std::size_t size() const { return classes_.size(); }
+    // Whether the scenario named its classes (Scenario::request_classes): only then does the
+    // result say how each did.
+    bool named() const { return named_; }
+    const RequestClass& operator[](std::uint16_t c) const { return classes_[c]; }
+    const std::vector<Phase>& phases(std::uint16_t c) const { return classes_[c].phases; }
+    double draw_duration_s(std::uint16_t c, std::uint16_t phase, Rng& rng) const {
+        return samplers_[c][phase].draw(rng);
+    }
+
+private:
+    std::vector<RequestClass> classes_;
+    std::vector<std::vector<Sampler>> samplers_;
+    std::vector<double> cumulative_;  // running sums of the weights
+    bool named_;
+};
+
+}  // namespace workersim

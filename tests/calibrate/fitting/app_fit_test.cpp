@@ -1,0 +1,55 @@
+// calibrate --app's fit: memory from PSS, per-URL distributions from the serial runs.
+
+#include <catch2/catch.hpp>
+
+#include "calibrate/fitting/app_fit.hpp"
+
+using namespace workersim;
+
+namespace {
+
+// PSS as the model has it: private + shared / (workers + 1) for the master and each worker.
+AppRun memory_run(int workers, double master_kib, double worker_kib, double shared_kib) {
+    AppRun r;
+    r.id = "memory w" + std::to_string(workers);
+    r.kind = AppRunKind::memory;
+    r.workers = workers;
+    r.master_pss_kib = master_kib + shared_kib / (workers + 1);
+    for (int w = 0; w < workers; ++w) r.worker_pss_kib.push_back(worker_kib + shared_kib / (workers + 1));
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("the memory fit recovers private and shared pages from PSS at two worker counts") {
+    const auto m = fit_app_memory({memory_run(1, 5000, 30000, 12000), memory_run(2, 5000, 30000, 12000)}, false);
+    REQUIRE(m);
+    CHECK(m->master_private_kib == Approx(5000));
+    CHECK(m->worker_private_kib == Approx(30000));
+    CHECK(m->shared_kib == Approx(12000));
+}
+
+TEST_CASE("one worker count cannot separate private from shared pages") {
+    CHECK_FALSE(fit_app_memory({memory_run(1, 5000, 30000, 12000)}, false));
+}
+
+TEST_CASE("each URL's serial samples become its empirical CPU and IO; a URL without a run is left out") {
+    AppRun serial;
+    serial.id = "serial /a";
+    serial.path = "/a";
+    serial.cpu_s = {0.01, 0.03};
+    serial.io_s = {0.1, 0.1};
+    serial.worker_cpu_s = 0.05;
+    serial.hooks_cpu_s = 0.04;
+    serial.hooked_requests = 10;
+    AppFitInput input;
+    input.callable = "m:app";
+    input.urls = {{"/a", 2}, {"/b", 1}};
+    const Profile p = fit_app_profile({serial}, input);
+    REQUIRE(p.app);
+    REQUIRE(p.app->urls.size() == 1);
+    CHECK(p.app->urls[0].cpu.mean_s == Approx(0.02));
+    CHECK(p.app->urls[0].io.mean_s == Approx(0.1));
+    CHECK(p.request_cpu_s == Approx(0.001));  // (0.05 - 0.04) / 10
+    CHECK_THROWS_AS(fit_app_profile({}, input), std::invalid_argument);
+}
