@@ -42,6 +42,25 @@ double relative(const Estimate& e) {
     return e.mean != 0 ? e.ci95_half_width / std::abs(e.mean) : std::numeric_limits<double>::infinity();
 }
 
+// The mean over the replications of one figure of each run's result.
+template <typename Figure>
+double mean_over(const std::vector<SteadyStateRun>& runs, Figure figure) {
+    double mean = 0;
+    for (const SteadyStateRun& run : runs) mean += figure(run.result) / static_cast<double>(runs.size());
+    return mean;
+}
+
+// Each part's mean and p99 averaged over the replications, as the latency's own are.
+template <typename BreakdownOf>
+LatencyBreakdown mean_breakdown(const std::vector<SteadyStateRun>& runs, BreakdownOf breakdown_of) {
+    LatencyBreakdown mean = breakdown_of(runs.front().result);
+    for (std::size_t i = 0; i < kLatencyParts; ++i) {
+        mean.parts[i].mean_s = mean_over(runs, [&](const Result& r) { return breakdown_of(r).parts[i].mean_s; });
+        mean.parts[i].p99_s = mean_over(runs, [&](const Result& r) { return breakdown_of(r).parts[i].p99_s; });
+    }
+    return mean;
+}
+
 }  // namespace
 
 std::uint64_t replication_seed(std::uint64_t run_seed, int index) {
@@ -157,13 +176,22 @@ ReplicatedResult replicate(const ScenarioOfReplication& scenario_of, const Repli
         rep.latency.max_s = std::max(rep.latency.max_s, r.latency.max_s);
     }
     rep.latency.p999_s = p999_sum / static_cast<double>(runs.size());
-    for (std::size_t i = 0; i < kLatencyParts; ++i) {
-        LatencyPartSummary& part = rep.breakdown.parts[i];
-        part = LatencyPartSummary{};
+    rep.breakdown = mean_breakdown(runs, [](const Result& r) -> const LatencyBreakdown& { return r.breakdown; });
+    for (std::size_t c = 0; c < rep.per_url.size(); ++c) {
+        UrlResult& u = rep.per_url[c];
+        const auto of_class = [c](const Result& r) -> const UrlResult& { return r.per_url[c]; };
+        u.throughput_rps = mean_over(runs, [&](const Result& r) { return of_class(r).throughput_rps; });
+        u.latency.mean_s = mean_over(runs, [&](const Result& r) { return of_class(r).latency.mean_s; });
+        u.latency.p50_s = mean_over(runs, [&](const Result& r) { return of_class(r).latency.p50_s; });
+        u.latency.p90_s = mean_over(runs, [&](const Result& r) { return of_class(r).latency.p90_s; });
+        u.latency.p95_s = mean_over(runs, [&](const Result& r) { return of_class(r).latency.p95_s; });
+        u.latency.p99_s = mean_over(runs, [&](const Result& r) { return of_class(r).latency.p99_s; });
+        u.latency.p999_s = mean_over(runs, [&](const Result& r) { return of_class(r).latency.p999_s; });
         for (const SteadyStateRun& run : runs) {
-            part.mean_s += run.result.breakdown.parts[i].mean_s / static_cast<double>(runs.size());
-            part.p99_s += run.result.breakdown.parts[i].p99_s / static_cast<double>(runs.size());
+            u.latency.min_s = std::min(u.latency.min_s, of_class(run.result).latency.min_s);
+            u.latency.max_s = std::max(u.latency.max_s, of_class(run.result).latency.max_s);
         }
+        u.breakdown = mean_breakdown(runs, [&](const Result& r) -> const LatencyBreakdown& { return of_class(r).breakdown; });
     }
     return out;
 }

@@ -39,6 +39,7 @@ struct UrlResult {
     std::int64_t completed = 0;
     double throughput_rps = 0;
     LatencySummary latency;
+    LatencyBreakdown breakdown;         // where this class's latency went (when asked for)
 };
 
 struct Result {

@@ -2,6 +2,18 @@
 
 namespace workersim {
 
+namespace {
+
+nlohmann::json breakdown_json(const LatencyBreakdown& breakdown) {
+    nlohmann::json parts = nlohmann::json::object();
+    for (std::size_t i = 0; i < kLatencyParts; ++i)
+        parts[latency_part_name(static_cast<LatencyPart>(i))] = {{"mean_s", breakdown.parts[i].mean_s},
+                                                                 {"p99_s", breakdown.parts[i].p99_s}};
+    return parts;
+}
+
+}  // namespace
+
 nlohmann::json to_json(const Result& r) {
     nlohmann::json histogram = nlohmann::json::array();
     for (const HistogramBucket& b : r.histogram) histogram.push_back({{"upper_s", b.upper_s}, {"count", b.count}});
@@ -41,17 +53,11 @@ nlohmann::json to_json(const Result& r) {
     };
     // gthread runs only: a sync run's JSON stays as it was.
     if (!r.served_by_worker.empty()) j["served_by_worker"] = r.served_by_worker;
-    if (r.breakdown.measured) {
-        nlohmann::json parts = nlohmann::json::object();
-        for (std::size_t i = 0; i < kLatencyParts; ++i)
-            parts[latency_part_name(static_cast<LatencyPart>(i))] = {{"mean_s", r.breakdown.parts[i].mean_s},
-                                                                     {"p99_s", r.breakdown.parts[i].p99_s}};
-        j["breakdown"] = parts;
-    }
+    if (r.breakdown.measured) j["breakdown"] = breakdown_json(r.breakdown);
     // Scenarios with request classes only (an app's URLs), likewise.
     if (!r.per_url.empty()) {
         nlohmann::json per_url = nlohmann::json::array();
-        for (const UrlResult& u : r.per_url)
+        for (const UrlResult& u : r.per_url) {
             per_url.push_back({{"path", u.path},
                                {"share", u.share},
                                {"completed", u.completed},
@@ -61,6 +67,8 @@ nlohmann::json to_json(const Result& r) {
                                  {"p50", u.latency.p50_s},
                                  {"p99", u.latency.p99_s},
                                  {"max", u.latency.max_s}}}});
+            if (u.breakdown.measured) per_url.back()["breakdown"] = breakdown_json(u.breakdown);
+        }
         j["per_url"] = per_url;
     }
     return j;

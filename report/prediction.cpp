@@ -51,6 +51,35 @@ void print_per_url(std::ostream& out, const std::vector<UrlResult>& per_url) {
             << fixed(u.latency.mean_s, 4) << " secs\t" << fixed(u.latency.p99_s, 4) << " secs\n";
 }
 
+// Each URL's own split, in the parts the whole run spends time in: a row of means and a row of
+// p99s per URL (a scenario with request classes).
+void print_breakdown_per_url(std::ostream& out, const Result& r) {
+    if (r.per_url.empty() || !r.per_url.front().breakdown.measured) return;
+    std::vector<std::size_t> shown;
+    for (std::size_t i = 0; i < kLatencyParts; ++i)
+        if (r.breakdown.parts[i].mean_s > 0 || r.breakdown.parts[i].p99_s > 0) shown.push_back(i);
+    std::size_t path_width = 8;
+    for (const UrlResult& u : r.per_url) path_width = std::max(path_width, u.path.size() + 6);
+    const auto cell = [](std::string text, std::size_t width) {
+        if (text.size() < width) text.insert(0, width - text.size(), ' ');
+        return text;
+    };
+    const auto left = [](std::string text, std::size_t width) {
+        text.resize(std::max(text.size(), width), ' ');
+        return text;
+    };
+    out << "\nBy URL (seconds):\n  " << left("url", path_width);
+    for (std::size_t i : shown) out << cell(latency_part_name(static_cast<LatencyPart>(i)), 14);
+    out << "\n";
+    for (const UrlResult& u : r.per_url) {
+        out << "  " << left(u.path + " mean", path_width);
+        for (std::size_t i : shown) out << cell(fixed(u.breakdown.parts[i].mean_s, 4), 14);
+        out << "\n  " << left(u.path + " p99", path_width);
+        for (std::size_t i : shown) out << cell(fixed(u.breakdown.parts[i].p99_s, 4), 14);
+        out << "\n";
+    }
+}
+
 }  // namespace
 
 void print_unstable(std::ostream& out, double capacity_rps) {
@@ -98,8 +127,9 @@ void print_breakdown(std::ostream& out, const Result& r, bool gthread) {
         out << "  " << name << pad(fixed(part.mean_s, 4) + " s", 12) << pad(fixed(part.p99_s, 4) + " s", 12)
             << pad(fixed(sum_s > 0 ? 100 * part.mean_s / sum_s : 0, 1) + "%", 8) << "\n";
     }
-    out << "  the means add up to " << fixed(sum_s, 4) << " s, the mean latency; p99s do not add\n"
-        << "Limited by:\t" << what_limits(b, r.core_utilisation, gthread) << "\n";
+    out << "  the means add up to " << fixed(sum_s, 4) << " s, the mean latency; p99s do not add\n";
+    print_breakdown_per_url(out, r);
+    out << "Limited by:\t" << what_limits(b, r.core_utilisation, gthread) << "\n";
 }
 
 void print_brief(std::ostream& out, const Result& r) {

@@ -12,6 +12,7 @@ Statistics::Statistics(const SimulationOptions& options, std::size_t named_class
       parts_(options.latency_breakdown ? kLatencyParts : 0),
       class_latency_(named_classes),
       class_completed_(named_classes, 0),
+      class_parts_(options.latency_breakdown ? named_classes * kLatencyParts : 0),
       next_sample_s_(options.timeline_interval_s > 0 ? 0 : std::numeric_limits<double>::infinity()) {}
 
 void Statistics::response(double latency_s, std::uint32_t slot, double now_s, std::uint16_t request_class) {
@@ -22,8 +23,12 @@ void Statistics::response(double latency_s, std::uint32_t slot, double now_s, st
         if (!class_latency_.empty()) class_latency_[request_class].record(latency_s);
         if (clocks_.on()) {
             const TimeSpent& spent = clocks_.close(slot, now_s);
-            for (std::size_t i = 0; i < kLatencyParts; ++i)
-                parts_[i].record(std::max(0.0, spent.spent_s(static_cast<LatencyPart>(i))));
+            const bool by_class = !class_parts_.empty();
+            for (std::size_t i = 0; i < kLatencyParts; ++i) {
+                const double part_s = std::max(0.0, spent.spent_s(static_cast<LatencyPart>(i)));
+                parts_[i].record(part_s);
+                if (by_class) class_parts_[request_class * kLatencyParts + i].record(part_s);
+            }
         }
     } else if (result_.completed == options_.discard_first_completions)
         statistics_start_s_ = now_s;
@@ -65,6 +70,11 @@ Simulation Statistics::finish(double start_s, double end_s, int workers) {
         u.throughput_rps = counted > 0 ? r.throughput_rps * static_cast<double>(class_latency_[c].count()) /
                                              static_cast<double>(counted)
                                        : 0.0;
+        u.breakdown.measured = !class_parts_.empty();
+        for (std::size_t i = 0; u.breakdown.measured && i < kLatencyParts; ++i) {
+            const LatencyHistogram& part = class_parts_[c * kLatencyParts + i];
+            u.breakdown.parts[i] = LatencyPartSummary{part.mean_s(), part.quantile_s(0.99)};
+        }
         r.per_url.push_back(u);
     }
     r.histogram = latency_.hey_buckets();

@@ -61,6 +61,8 @@ private:
     std::vector<LatencyHistogram> parts_;  // per LatencyPart, when asked for the breakdown
     std::vector<LatencyHistogram> class_latency_;  // after the warm-up cut, like latency_
     std::vector<std::int64_t> class_completed_;
+    // class c's part i at c * kLatencyParts + i, when asked for the breakdown and classes are named
+    std::vector<LatencyHistogram> class_parts_;
     std::vector<TimelinePoint> timeline_;
     std::vector<double> latency_batches_;
     double batch_sum_s_ = 0;

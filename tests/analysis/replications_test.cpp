@@ -276,3 +276,30 @@ TEST_CASE("an open load beyond capacity has no steady state and nothing is remov
     o.steady_state = false;
     REQUIRE(same(replicate(s, o).latency.mean_s, r.latency.mean_s));
 }
+
+TEST_CASE("each URL's figures are averaged over the replications, as the totals are") {
+    Scenario s = open_mm(4, 30, 0.1, 2000);
+    s.request.clear();
+    s.request_classes = {{"/a", 1, {{PhaseKind::io, PhaseOwner::worker, Distribution::exponential(0.05)}}},
+                         {"/b", 1, {{PhaseKind::io, PhaseOwner::worker, Distribution::exponential(0.15)}}}};
+    ReplicationOptions o;
+    o.seed = 5;
+    o.replications = 4;
+    o.latency_breakdown = true;
+    const ReplicatedResult r = replicate(s, o);
+    REQUIRE(r.representative.per_url.size() == 2);
+    for (std::size_t c = 0; c < 2; ++c) {
+        double mean_s = 0, io_s = 0;
+        for (int i = 0; i < 4; ++i) {
+            SimulationOptions one;
+            one.seed = replication_seed(5, i);
+            one.latency_breakdown = true;
+            const UrlResult u = simulate(s, one).result.per_url[c];
+            mean_s += u.latency.mean_s / 4;
+            io_s += u.breakdown[LatencyPart::io].mean_s / 4;
+        }
+        const UrlResult& averaged = r.representative.per_url[c];
+        CHECK(averaged.latency.mean_s == Approx(mean_s).epsilon(1e-12));
+        CHECK(averaged.breakdown[LatencyPart::io].mean_s == Approx(io_s).epsilon(1e-12));
+    }
+}

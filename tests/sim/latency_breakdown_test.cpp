@@ -154,3 +154,43 @@ TEST_CASE("the parts add up to the mean latency under gthread keep-alive, recycl
         CHECK(mean_s(r, LatencyPart::gil_wait) > 0);
     }
 }
+
+TEST_CASE("each URL's breakdown is its own: a CPU-bound URL's time on the core, an IO-bound URL's in IO") {
+    // Ample workers and cores: nothing waits, so each class spends exactly its own phase.
+    Scenario s = sync_server(64, 64, {}, 8, 400);
+    s.request_classes = {{"/render", 1, {cpu(0.2)}}, {"/partner", 1, {io(0.5)}}};
+    const Result r = with_breakdown(s);
+    REQUIRE(r.per_url.size() == 2);
+    const UrlResult& render = r.per_url[0];
+    const UrlResult& partner = r.per_url[1];
+    REQUIRE(render.breakdown.measured);
+    CHECK(render.breakdown[LatencyPart::on_core].mean_s == Approx(0.2));
+    CHECK(render.breakdown[LatencyPart::io].mean_s == 0.0);
+    CHECK(partner.breakdown[LatencyPart::io].mean_s == Approx(0.5));
+    CHECK(partner.breakdown[LatencyPart::on_core].mean_s == 0.0);
+    CHECK(partner.breakdown[LatencyPart::io].p99_s == histogram_approx(0.5));
+}
+
+TEST_CASE("each URL's parts add up to that URL's mean latency") {
+    // One worker, one core, a CPU-heavy and an IO-heavy URL: both queue in the backlog and wait
+    // for the core, so every part is in play for each class.
+    Scenario s = sync_server(2, 1, {}, 6, 3000);
+    s.request_classes = {{"/render", 3, {cpu(0.02), io(0.001)}}, {"/partner", 1, {cpu(0.002), io(0.05)}}};
+    s.request_classes[0].phases[0].duration = Distribution::exponential(0.02);
+    s.request_classes[1].phases[1].duration = Distribution::exponential(0.05);
+    for (std::uint64_t seed : {1, 2, 3}) {
+        const Result r = with_breakdown(s, seed);
+        for (const UrlResult& u : r.per_url) {
+            REQUIRE(u.completed > 0);
+            double sum_s = 0;
+            for (const LatencyPartSummary& part : u.breakdown.parts) sum_s += part.mean_s;
+            CHECK(sum_s == Approx(u.latency.mean_s).epsilon(1e-3));
+            CHECK(u.breakdown[LatencyPart::backlog].mean_s > 0);
+        }
+    }
+}
+
+TEST_CASE("a run without named URLs has no per-URL breakdown") {
+    const Result r = with_breakdown(sync_server(1, 1, {io(0.1)}, 2, 10));
+    CHECK(r.per_url.empty());
+}
