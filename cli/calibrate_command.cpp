@@ -83,6 +83,7 @@ void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     row("gthread_connection_cpu_s", p.gthread_connection_cpu_s, 1e3, "ms");
     // Its rms: of the log throughput ratio and the busiest process's share (gthread_fit.hpp).
     if (p.gthread_main_wake_s) row("gthread_main_wake_s", *p.gthread_main_wake_s, 1e3, "ms", 1);
+    if (p.fit.count("gthread_main_wake_order_s")) row("gthread_main_wake_order_s", p.gthread_main_wake_order_s, 1e3, "ms", 1);
 }
 
 po::options_description calibrate_options() {

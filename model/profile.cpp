@@ -43,6 +43,7 @@ FittedValue fitted_value(Profile& p, const std::string& name) {
     for (const auto& [scalar, value] : scalars)
         if (name == scalar) return {value};
     if (name == "gthread_main_wake_s" && p.gthread_main_wake_s) return {&*p.gthread_main_wake_s};
+    if (name == "gthread_main_wake_order_s" && p.gthread_main_wake_order_s > 0) return {&p.gthread_main_wake_order_s};
     if (double* value = indexed("db_backend_cpu_s_", p.db_backend_cpu_s_by_cores)) return {value};
     if (double* value = indexed("core_capacity_", p.core_capacity)) {
         const auto k = static_cast<double>(value - p.core_capacity.data() + 1);

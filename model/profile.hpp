@@ -102,6 +102,9 @@ struct Profile {
     // gthread's accept race (ServerConfig::main_wake_s) as fitted from real gthread runs with
     // keep-alive; ServerConfig's default where the runs had none.
     std::optional<double> gthread_main_wake_s;
+    // The herd's wake order's step (ServerConfig::main_wake_order_s), fitted with it; 0 where
+    // the runs had none.
+    double gthread_main_wake_order_s = 0.0;
     // gthread's CPU per new connection (ServerConfig::connection_cpu_s), fitted from runs
     // without keep-alive; 0 where the runs had none.
     double gthread_connection_cpu_s = 0.0;

@@ -176,6 +176,7 @@ nlohmann::json to_json(const Profile& p) {
         out["memory_kib"]["thread"] = p.memory.thread_kib;
     }
     if (p.gthread_main_wake_s) out["gthread_main_wake_s"] = *p.gthread_main_wake_s;
+    if (p.gthread_main_wake_order_s > 0) out["gthread_main_wake_order_s"] = p.gthread_main_wake_order_s;
     if (p.gthread_connection_cpu_s > 0) out["gthread_connection_cpu_s"] = p.gthread_connection_cpu_s;
     if (p.app) out["app"] = to_json(*p.app);  // calibrate --app's profiles only
     return out;
@@ -225,6 +226,7 @@ Profile profile_from_json(const nlohmann::json& json, const std::string& where) 
     p.loadgen_cpu_s = top.number("loadgen_cpu_s", 0, kMaxSeconds);
     p.boot_s = top.number("boot_s", 0, kMaxSeconds);
     if (top.has("gthread_main_wake_s")) p.gthread_main_wake_s = top.number("gthread_main_wake_s", 0, kMaxSeconds);
+    p.gthread_main_wake_order_s = top.number_or("gthread_main_wake_order_s", 0.0, 0, kMaxSeconds);
     p.gthread_connection_cpu_s = top.number_or("gthread_connection_cpu_s", 0.0, 0, kMaxSeconds);
     {
         JsonReader m = top.object("memory_kib");

@@ -180,6 +180,8 @@ void validate(const Scenario& s) {
             s.server.main_loop_pass_s, ">= 0 s");
     require(std::isfinite(s.server.main_wake_s) && s.server.main_wake_s >= 0, "main_wake_s", s.server.main_wake_s,
             ">= 0 s");
+    require(std::isfinite(s.server.main_wake_order_s) && s.server.main_wake_order_s >= 0, "main_wake_order_s",
+            s.server.main_wake_order_s, ">= 0 s");
     require(std::isfinite(s.server.connection_cpu_s) && s.server.connection_cpu_s >= 0, "connection_cpu_s",
             s.server.connection_cpu_s, ">= 0 s");
     require(std::isfinite(s.server.thread_start_s) && s.server.thread_start_s >= 0, "thread_start_s",

@@ -88,6 +88,12 @@ struct ServerConfig {
     // (sched_wakeup_granularity_ns, 1 ms x (1 + log2 cores)) rather than the ~50 us of an idle
     // host. To calibrate: it sets how unevenly keep-alive connections spread over processes.
     double main_wake_s = 1e-3;
+    // The herd wakes in an order: the listen socket's wait queue, in the order the processes
+    // registered it with their epoll (boot order). Each main thread woken after another waits
+    // this much longer before it runs (a woken thread queues for a core behind the ones woken
+    // before it). Traced (scripts/trace-gthread-requests.sh 4 4 32 192 90 -disable-keepalive):
+    // the first-booted process took 97 of 192 connections, the others 50, 31 and 14.
+    double main_wake_order_s = 0;
     // The workers' interpreter: sys.getswitchinterval(), CPython's DEFAULT_INTERVAL 5000 us
     // (Python/ceval_gil.h). Here, not in Host: it belongs to the Python the workers run, which
     // the app may change (sys.setswitchinterval), not to the machine.

@@ -123,6 +123,7 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     s.server.workers = q.workers;
     s.server.boot_s = slower * profile.boot_s;  // loading the app is CPU work
     if (profile.gthread_main_wake_s) s.server.main_wake_s = *profile.gthread_main_wake_s;
+    s.server.main_wake_order_s = profile.gthread_main_wake_order_s;
     s.server.connection_cpu_s = slower * profile.gthread_connection_cpu_s;
     s.load = q.load;
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;

@@ -24,8 +24,17 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The cluster outlives the script: it is started with no descriptor but the standard three, so
+# a lock this script runs under (flock /work/measure.lock ...) is not held by PostgreSQL for
+# as long as it runs.
 start_article_database() {
-  pg_ctlcluster 15 main start 2>/dev/null || true
+  (
+    for fd in /proc/self/fd/*; do
+      n=${fd##*/}
+      if (( n > 2 )); then eval "exec $n>&-"; fi
+    done
+    pg_ctlcluster 15 main start 2>/dev/null
+  ) || true
   for _ in $(seq 100); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.1; done
   runuser -u postgres -- psql -q -c "ALTER USER postgres PASSWORD 'password'" >/dev/null
 }

@@ -36,6 +36,7 @@ GthreadWorkers::GthreadWorkers(const Scenario& scenario, const RequestClasses& c
       keep_alive_(keeps_connections_alive(scenario)),
       processes_(static_cast<std::size_t>(scenario.server.workers)),
       served_by_worker_(processes_.size(), 0) {
+    for (std::uint32_t w = 0; w < size(); ++w) wake_order_.push_back(w);
     if (keep_alive_) connections_.resize(static_cast<std::size_t>(scenario.load.clients));
     // Every process starts booted, its main thread in select(1.0) since t = 0.
     for (std::uint32_t w = 0; w < size(); ++w) arm_select_timeout(w, kSelectTimeoutS);
@@ -58,19 +59,23 @@ GthreadWorkers::ThreadWork& GthreadWorkers::work(std::uint32_t slot) {
 // EPOLLEXCLUSIVE: selectors.py:351-359); the connection waits in the backlog for the first
 // accept().
 bool GthreadWorkers::accept(std::uint32_t /*slot*/, double now_s) {
-    for (std::uint32_t w = 0; w < size(); ++w) {
+    double place_s = 0;
+    for (const std::uint32_t w : wake_order_) {
         const Process& p = processes_[w];
-        if (p.main == Main::sleeping && p.state == State::alive && below_connection_limit(p)) wake_main(w, now_s);
+        if (p.main == Main::sleeping && p.state == State::alive && below_connection_limit(p)) {
+            wake_main(w, now_s, place_s);
+            place_s += scenario_.server.main_wake_order_s;
+        }
     }
     return false;
 }
 
-void GthreadWorkers::wake_main(std::uint32_t w, double now_s) {
+void GthreadWorkers::wake_main(std::uint32_t w, double now_s, double behind_s) {
     Process& p = processes_[w];
     p.main = Main::waking;
     const double mean_s = scenario_.server.main_wake_s;
     const double delay_s = mean_s > 0 ? wake_rng_.exponential(mean_s) : 0.0;
-    events_.push(now_s + delay_s, EventKind::main_wake, WorkerRef{w, ++p.main_token});
+    events_.push(now_s + behind_s + delay_s, EventKind::main_wake, WorkerRef{w, ++p.main_token});
 }
 
 // Back from epoll_wait, the main thread needs the GIL like any other thread (spec 5.5).
@@ -581,6 +586,9 @@ void GthreadWorkers::booted(WorkerRef ref, double now_s) {
     assert(p.state == State::booting);
     if (p.aborted) return;  // SIGABRT during boot: it exits, it never accepts
     p.state = State::alive;
+    // It registers the listen socket now: last in the herd's wake order.
+    wake_order_.erase(std::find(wake_order_.begin(), wake_order_.end(), ref.worker));
+    wake_order_.push_back(ref.worker);
     main_wants_gil(ref.worker, now_s);  // the loop's first pass
 }
 

@@ -158,7 +158,7 @@ private:
         std::deque<KeptEntry> keep;          // _keep, in deadline order; stale entries skipped
     };
 
-    void wake_main(std::uint32_t w, double now_s);
+    void wake_main(std::uint32_t w, double now_s, double behind_s = 0);
     void main_wants_gil(std::uint32_t w, double now_s);
     void start_pass(std::uint32_t w, double now_s);
     void pass_done(std::uint32_t w, double now_s);
@@ -206,6 +206,7 @@ private:
     std::vector<Connection> connections_;  // per closed-loop client
     std::vector<ThreadWork> work_;         // per request slot
     std::vector<std::int64_t> served_by_worker_;
+    std::vector<std::uint32_t> wake_order_;  // the listen socket's wait queue: boot order
     std::int64_t busy_ = 0;
 };
 

@@ -10,9 +10,12 @@
 //       connection_cpu_s): the -disable-keepalive runs' worker CPU per request beyond the
 //       sync fit's, at the profile's speed;
 //   gthread_main_wake_s: the accept race's mean wake-up delay (ServerConfig::main_wake_s),
-//       the value on a log grid whose simulations come closest to the keep-alive runs'
-//       throughput and busiest process's share of the responses; it is what decides how
-//       unevenly hey's kept connections land on the processes.
+//       the value on a log grid whose simulations come closest to the closed runs' (more
+//       than one process) throughput and busiest process's share of the responses; it
+//       decides how unevenly hey's kept connections land on the processes;
+//   gthread_main_wake_order_s: the step of the herd's wake order (ServerConfig::
+//       main_wake_order_s), searched on the same runs alternately with the wake delay;
+//       without keep-alive it decides which process every request goes to.
 // No I/O. Runs that are not gthread, held out or empty are skipped; with none left the
 // profile is returned as it came.
 

@@ -325,3 +325,28 @@ TEST_CASE("a new connection costs connection_cpu_s once; a kept one's next reque
     CHECK(makespan_s(true) == Approx(1.01).epsilon(1e-9));
     CHECK(makespan_s(false) == Approx(1.10).epsilon(1e-9));
 }
+
+TEST_CASE("a herd woken in boot order sends every new connection to the first-booted process while its GIL is free") {
+    // Pure IO: no thread ever holds the GIL for long, so the first woken always reaches
+    // accept() first, however many connections it already queues (its FIFO, not its threads,
+    // takes them). Two clients without keep-alive each wait for the other's request: 2 s each.
+    Scenario s = closed(gthread(2, 1, 2), 2, 20, {io(Distribution::deterministic(1.0))});
+    s.load.keep_alive = false;
+    s.server.main_wake_order_s = 1e-3;
+    const Result r = simulate(s, 1);
+    REQUIRE(r.served_by_worker.size() == 2);
+    CHECK(r.served_by_worker[0] == 20);
+    CHECK(r.served_by_worker[1] == 0);
+    CHECK(r.latency.mean_s == Approx(1.95).epsilon(0.03));
+}
+
+TEST_CASE("without a wake order the same herd spreads the connections over both processes") {
+    Scenario s = closed(gthread(2, 1, 2), 2, 200, {io(Distribution::deterministic(1.0))});
+    s.load.keep_alive = false;
+    s.server.main_wake_s = 1e-3;
+    const Result r = simulate(s, 1);
+    REQUIRE(r.served_by_worker.size() == 2);
+    // Each connection a fair coin between two processes at most: far from all on one.
+    CHECK(r.served_by_worker[0] > 40);
+    CHECK(r.served_by_worker[1] > 40);
+}
