@@ -13,30 +13,7 @@
 set -u
 workersim=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")   # absolute: some cases run elsewhere
 python=/usr/bin/python3   # Debian's, with python3-gunicorn (as workersim uses)
-failures=0
-cases=0
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-
-fail() {
-    failures=$((failures + 1))
-    printf 'FAIL: %s\n  stderr: %s\n' "$1" "$(head -c 600 "$dir/err")"
-}
-
-# expect STATUS NEEDLES -- ARGS...: the exit status, and stdout+stderr hold every |-separated needle.
-expect() {
-    local status=$1 needles=$2
-    shift 3
-    cases=$((cases + 1))
-    local command="$*"
-    "$workersim" "$@" >"$dir/out" 2>"$dir/err" </dev/null
-    local rc=$?
-    [ "$rc" -eq "$status" ] || { fail "workersim $command exited $rc, expected $status"; return; }
-    local IFS='|'
-    for needle in $needles; do
-        cat "$dir/out" "$dir/err" | grep -qF -- "$needle" || { fail "workersim $command: output lacks '$needle'"; return; }
-    done
-}
+source "$(dirname "$0")/expect.sh"
 
 # json_field FILE EXPRESSION: a Python expression over the JSON object `j`.
 json_field() { $python -c "import json,sys; j=json.load(open(sys.argv[1])); print(json.dumps($2))" "$1"; }
@@ -248,5 +225,4 @@ for command in predict sweep recommend; do
     expect 0 "--gunicorn-conf" -- $command --help
 done
 
-echo "$cases cases, $failures failed"
-[ "$failures" -eq 0 ]
+expect_summary

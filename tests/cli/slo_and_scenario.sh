@@ -8,30 +8,7 @@
 # usage: slo_and_scenario.sh WORKERSIM
 set -u
 workersim=$1
-failures=0
-cases=0
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-
-fail() {
-    failures=$((failures + 1))
-    printf 'FAIL: %s\n  stderr: %s\n' "$1" "$(head -c 400 "$dir/err")"
-}
-
-# expect STATUS NEEDLES -- ARGS...: the exit status, and stdout+stderr hold every |-separated needle.
-expect() {
-    local status=$1 needles=$2
-    shift 3
-    cases=$((cases + 1))
-    local command="$*"
-    "$workersim" "$@" >"$dir/out" 2>"$dir/err" </dev/null
-    local rc=$?
-    [ "$rc" -eq "$status" ] || { fail "workersim $command exited $rc, expected $status"; return; }
-    local IFS='|'
-    for needle in $needles; do
-        cat "$dir/out" "$dir/err" | grep -qF -- "$needle" || { fail "workersim $command: output lacks '$needle'"; return; }
-    done
-}
+source "$(dirname "$0")/expect.sh"
 
 # json_field FILE EXPRESSION: a Python expression over the JSON object `j`.
 json_field() { python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(json.dumps($2))" "$1"; }
@@ -141,5 +118,4 @@ printf '{"workers": ' >"$dir/truncated.json"
 expect 2 "--scenario|not valid JSON" -- predict --scenario "$dir/truncated.json"
 expect 2 "--scenario|cannot read" -- predict --scenario "$dir/missing.json"
 
-echo "$cases cases, $failures failed"
-[ "$failures" -eq 0 ]
+expect_summary
