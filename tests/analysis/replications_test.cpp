@@ -72,7 +72,7 @@ TEST_CASE("replication seeds are distinct and replication 0 keeps the run seed")
     REQUIRE(replication_seed(42, 0) == 42);
 }
 
-TEST_CASE("the 95% interval covers the exact M/M/1 mean and p90 about 95% of the time") {
+TEST_CASE("the 95% interval covers the exact M/M/1 mean and p90 about 95% of the time", "[long]") {
     // M/M/1 at rho = 0.5, mu = 1: sojourn time exponential with rate mu - lambda = 0.5, so
     // mean 2 s and p90 = ln(10)/0.5 s. Each trial is the whole procedure: 5 replications of
     // 10^4 requests and a t interval with 4 degrees of freedom. The start-up bias (empty

@@ -85,7 +85,7 @@ double busiest_share(const Result& r) {
 
 }  // namespace
 
-TEST_CASE("one process with T threads serves Poisson pure-IO requests as an M/M/T queue") {
+TEST_CASE("one process with T threads serves Poisson pure-IO requests as an M/M/T queue", "[long]") {
     // IO releases the GIL, so the 8 threads wait in parallel; the process's FIFO is the queue.
     Scenario s = gthread(1, 8, 1);
     s.request = {io(Distribution::exponential(0.1))};

@@ -34,7 +34,7 @@ Scenario ideal_closed(int workers, int cores, double cpu_share, int clients, std
 
 }  // namespace
 
-TEST_CASE("MVA throughput matches long simulated closed runs within 2% across workers, cores and mixes") {
+TEST_CASE("MVA throughput matches long simulated closed runs within 2% across workers, cores and mixes", "[long]") {
     for (int workers : {1, 3, 8, 16})
         for (int cores : {1, 2, 4})
             for (double cpu_share : {0.1, 0.5, 0.9}) {

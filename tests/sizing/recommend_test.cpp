@@ -221,7 +221,7 @@ RecommendQuery as_class(RecommendQuery q, WorkerClassSearch worker_class) {
 
 }  // namespace
 
-TEST_CASE("for 100% IO, gthread's threads carry what 8 sync workers do in fewer processes and less memory") {
+TEST_CASE("for 100% IO, gthread's threads carry what 8 sync workers do in fewer processes and less memory", "[long]") {
     const RecommendQuery q = io_bound_closed(8);
     const Recommendation sync = recommend(q);
     const Recommendation gthread = recommend(as_class(q, WorkerClassSearch::gthread));
@@ -235,7 +235,7 @@ TEST_CASE("for 100% IO, gthread's threads carry what 8 sync workers do in fewer 
     CHECK(gthread.predicted.memory.total_kib < sync.predicted.memory.total_kib);
 }
 
-TEST_CASE("for 100% CPU, threads buy nothing: gthread needs a process per core and does no better than sync") {
+TEST_CASE("for 100% CPU, threads buy nothing: gthread needs a process per core and does no better than sync", "[long]") {
     RecommendQuery q = cpu_bound_closed();
     q.steady_requests = 3000;  // each request is 180 GIL switch intervals of CPU: long runs are slow
     const Recommendation sync = recommend(q);
@@ -268,7 +268,7 @@ TEST_CASE("recommend refuses any: it answers one class, compare_worker_classes b
     CHECK_THROWS_AS(recommend(as_class(cpu_bound_closed(), WorkerClassSearch::any)), std::invalid_argument);
 }
 
-TEST_CASE("an open 100% IO load under a p99 SLO is met by the fewest gthread processes at the chosen thread count") {
+TEST_CASE("an open 100% IO load under a p99 SLO is met by the fewest gthread processes at the chosen thread count", "[long]") {
     RecommendQuery q = as_class(io_bound_open(2, 4 * kGiB), WorkerClassSearch::gthread);
     q.threads = {2, 4};
     const Recommendation rec = recommend(q);
