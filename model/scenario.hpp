@@ -65,8 +65,11 @@ struct ServerConfig {
     int worker_connections = 1000;      // connections a process holds at once (config.py:716-723)
     double keepalive_s = 2.0;           // --keepalive: idle kept connection's life; 0 closes each (config.py:809-816)
     // The main thread's loop pass (select, accept or reuse_connection, submit, notify,
-    // murder_keepalived): Python holding the GIL. To calibrate; 50 us is a few hundred bytecodes.
-    double main_loop_pass_s = 50e-6;
+    // murder_keepalived): Python holding the GIL. Timed as the gap between one process's
+    // successive accepts while hey's burst waits in the backlog (scripts/trace-gthread-
+    // requests.sh 1 1 32 64 100, twice): medians 34 and 81 us at a loop probe of 65-68 ns, so
+    // their mean, 58 us at 67 ns, is 66 us at kGthreadPythonTimedAtProbeNs.
+    double main_loop_pass_s = 66e-6;
     // Python CPU a pool thread spends on each new connection beyond what a sync worker spends
     // on one (TConn, the parser, selector registration, the future: gthread.py:40-66, 270-300);
     // a kept connection's next request does not pay it. Fitted from -disable-keepalive runs.
@@ -81,6 +84,10 @@ struct ServerConfig {
     // median 92 us (/usr/bin/python3 3.11.2, 300 starts, the loop's probe at 77 ns/iteration;
     // 3.9 ms at p90, with both cores busy: the start waits for a core, as the model's does).
     double thread_start_s = 92e-6;
+    // The loop probe (ns/iteration, calibrate/server/speed_probe.py) of the host main_loop_pass_s
+    // and thread_start_s are given at: gthread's own Python, which a profile's host and a
+    // slower or faster one scale (build_scenario, model/what_if.hpp).
+    static constexpr double kGthreadPythonTimedAtProbeNs = 77.0;
     // Mean delay from a connection becoming ready to a main thread blocked in epoll_wait
     // running again, drawn exponential: the thundering herd's accept race is decided by it
     // (every process wakes; the first to accept() wins). 1 ms: on cores busy with the load

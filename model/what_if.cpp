@@ -125,6 +125,11 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     if (profile.gthread_main_wake_s) s.server.main_wake_s = *profile.gthread_main_wake_s;
     s.server.main_wake_order_s = profile.gthread_main_wake_order_s;
     s.server.connection_cpu_s = slower * profile.gthread_connection_cpu_s;
+    // gthread's own Python: timed on one host, taken to the profile's by the two loop probes.
+    const double python_factor =
+        slower * (profile.host_probe_ns > 0 ? profile.host_probe_ns / ServerConfig::kGthreadPythonTimedAtProbeNs : 1.0);
+    s.server.main_loop_pass_s = python_factor * q.server.main_loop_pass_s;
+    s.server.thread_start_s = python_factor * q.server.thread_start_s;
     s.load = q.load;
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;

@@ -230,7 +230,9 @@ TEST_CASE("for 100% IO, gthread's threads carry what 8 sync workers do in fewer 
     CHECK(sync.workers == 8);
     CHECK(gthread.worker_class == WorkerClass::gthread);
     CHECK(gthread.workers * gthread.threads >= 8);  // a thread per client
-    CHECK(gthread.workers <= 2);  // one process's GIL costs about 1.5% here (sim/gil): 2 x 8 is within 1%
+    // Fewer processes: each process's main loop and GIL cost a little (its pass, 180 us of
+    // Python per request at the embedded profile's speed), so the search may take a few.
+    CHECK(gthread.workers <= 4);
     CHECK(gthread.predicted.throughput_rps >= 0.99 * sync.predicted.throughput_rps);
     CHECK(gthread.predicted.memory.total_kib < sync.predicted.memory.total_kib);
 }

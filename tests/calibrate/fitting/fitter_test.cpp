@@ -186,6 +186,7 @@ Profile known_gthread_profile() {
     p.memory.gthread_worker_kib = 900;
     p.memory.thread_kib = 150;
     p.gthread_main_wake_s = 0.002;
+    p.gthread_main_wake_order_s = 0.5e-3;
     return p;
 }
 
@@ -209,6 +210,13 @@ TEST_CASE("the fitter finds the accept race's wake delay that generated the keep
     // The grid's neighbours of 2 ms are 1.5 and 3 ms; one synthetic run per point is noisy.
     CHECK(*p.gthread_main_wake_s >= 0.0015);
     CHECK(*p.gthread_main_wake_s <= 0.003);
+}
+
+TEST_CASE("the fitter finds the herd's wake order that generated the runs") {
+    const Profile& p = fitted_full_gthread();
+    // The grid's neighbours of 0.5 ms are 0.35 and 0.75 ms.
+    CHECK(p.gthread_main_wake_order_s >= 0.35e-3);
+    CHECK(p.gthread_main_wake_order_s <= 0.75e-3);
 }
 
 TEST_CASE("gthread runs leave the sync fit as it was") {
