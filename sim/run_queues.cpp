@@ -10,7 +10,11 @@ RunQueues::RunQueues(const Host& host)
     lone_rate_.resize(static_cast<std::size_t>(host.cores) + 1);
     lone_rate_[0] = 0;
     for (int k = 1; k <= host.cores; ++k) lone_rate_[static_cast<std::size_t>(k)] = host.capacity(k) / k;
-    due_.reserve(cores_.size());
+    while (leaves_ < cores_.size()) leaves_ *= 2;
+    due_lone_s_.assign(leaves_, kIdle);
+    winner_.resize(2 * static_cast<std::size_t>(leaves_));
+    for (std::uint32_t c = 0; c < leaves_; ++c) winner_[leaves_ + c] = c;
+    for (std::uint32_t i = leaves_ - 1; i >= 1; --i) winner_[i] = winner_[2 * i];  // all idle: ties go left
 }
 
 double RunQueues::occupied_core_s(double now_s) const {
@@ -26,7 +30,10 @@ void RunQueues::advance(double now_s) {
     last_update_s_ = now_s;
 }
 
+// Already in sync (a completion syncs its core, then takes the job), it would add 0: the
+// division is skipped, and served_s is the same.
 void RunQueues::sync(Core& core) {
+    if (core.synced_lone_s == lone_s_) return;
     if (!core.heap.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / static_cast<double>(core.heap.size());
     core.synced_lone_s = lone_s_;
 }
@@ -63,21 +70,21 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
 }
 
 std::uint32_t RunQueues::pop_completed() {
-    assert(runnable_ > 0 && !due_.empty());
-    const std::uint32_t core = due_.front();
+    assert(runnable_ > 0 && busy_cores_ > 0);
+    const std::uint32_t core = winner_[1];
     Core& c = cores_[core];
-    const std::uint32_t done = c.heap.front();
+    const Entry done = c.heap.front();
     advance(next_completion_s_);
     // The completion time was computed from these clocks' targets: pin the clocks to them so
     // rounding never leaves a finished job with a sliver of work.
-    lone_s_ = std::max(lone_s_, c.due_lone_s);
+    lone_s_ = std::max(lone_s_, due_lone_s_[core]);
     sync(c);
-    c.served_s = std::max(c.served_s, jobs_[done].finish_s);
-    take(done);
+    c.served_s = std::max(c.served_s, done.finish_s);
+    take(done.job);
     leave(core);
     --runnable_;
     refresh_next_completion();
-    return done;
+    return done.job;
 }
 
 // Onto `core`'s queue as its newest job.
@@ -89,16 +96,14 @@ void RunQueues::push(std::uint32_t core, std::uint32_t job, double work_s) {
         ++busy_cores_;
     }
     Job& j = jobs_[job];
-    j.finish_s = c.served_s + work_s;
-    j.arrival = arrivals_++;
     j.core = core;
     j.newer = kNone;
     j.older = c.newest;
     if (c.newest != kNone) jobs_[c.newest].newer = job;
     c.newest = job;
-    j.heap_index = static_cast<std::uint32_t>(c.heap.size());
-    c.heap.push_back(job);
-    job_sift_up(c, j.heap_index);
+    const Entry e{c.served_s + work_s, arrivals_++, job};
+    c.heap.push_back(e);
+    job_sift_up(c, c.heap.size() - 1, e);
     reschedule(core);
 }
 
@@ -107,15 +112,16 @@ double RunQueues::take(std::uint32_t job) {
     const std::uint32_t core = j.core;
     Core& c = cores_[core];
     sync(c);
-    const double left_s = j.finish_s - c.served_s;
     const std::size_t i = j.heap_index;
-    const std::uint32_t last = c.heap.back();
+    const double left_s = c.heap[i].finish_s - c.served_s;
+    const Entry last = c.heap.back();
     c.heap.pop_back();
-    if (last != job) {
-        c.heap[i] = last;
-        jobs_[last].heap_index = static_cast<std::uint32_t>(i);
-        job_sift_up(c, i);
-        job_sift_down(c, jobs_[last].heap_index);
+    if (i < c.heap.size()) {
+        // The last entry fills the hole: it moves up or down from there, never both.
+        if (i > 0 && entry_before(last, c.heap[(i - 1) / 2]))
+            job_sift_up(c, i, last);
+        else
+            job_sift_down(c, i, last);
     }
     if (j.newer != kNone) jobs_[j.newer].older = j.older;
     else c.newest = j.older;
@@ -137,110 +143,61 @@ void RunQueues::leave(std::uint32_t core) {
 
 // `core`'s jobs changed (it is synced): its place among the cores by when its first finishes.
 void RunQueues::reschedule(std::uint32_t core) {
-    Core& c = cores_[core];
-    if (c.heap.empty()) {
-        if (c.due_index == kNone) return;
-        const std::size_t i = c.due_index;
-        const std::uint32_t last = due_.back();
-        due_.pop_back();
-        c.due_index = kNone;
-        if (last != core) {
-            due_[i] = last;
-            cores_[last].due_index = static_cast<std::uint32_t>(i);
-            due_sift_up(i);
-            due_sift_down(cores_[last].due_index);
-        }
-        return;
+    const Core& c = cores_[core];
+    due_lone_s_[core] = c.heap.empty() ? kIdle
+                                       : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) *
+                                                               static_cast<double>(c.heap.size());
+    for (std::uint32_t i = (leaves_ + core) / 2; i >= 1; i /= 2) {
+        const std::uint32_t left = winner_[2 * i], right = winner_[2 * i + 1];
+        const std::uint32_t w = due_lone_s_[right] < due_lone_s_[left] ? right : left;
+        // Above a node whose winner is another core than this one, and unchanged, nothing changes.
+        if (w == winner_[i] && w != core) break;
+        winner_[i] = w;
     }
-    c.due_lone_s =
-        c.synced_lone_s + (jobs_[c.heap.front()].finish_s - c.served_s) * static_cast<double>(c.heap.size());
-    if (c.due_index == kNone) {
-        c.due_index = static_cast<std::uint32_t>(due_.size());
-        due_.push_back(core);
-    }
-    due_sift_up(c.due_index);
-    due_sift_down(c.due_index);
 }
 
 void RunQueues::refresh_next_completion() {
-    if (due_.empty()) {
+    if (busy_cores_ == 0) {
         next_completion_s_ = std::numeric_limits<double>::infinity();
         return;
     }
-    const double left_lone_s = std::max(0.0, cores_[due_.front()].due_lone_s - lone_s_);
+    const double left_lone_s = std::max(0.0, due_lone_s_[winner_[1]] - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
 }
 
 // Equal finishing work: the older on the core goes first, as the queue's order had it.
-bool RunQueues::job_before(std::uint32_t a, std::uint32_t b) const {
-    const Job& x = jobs_[a];
-    const Job& y = jobs_[b];
-    return x.finish_s < y.finish_s || (x.finish_s == y.finish_s && x.arrival < y.arrival);
+bool RunQueues::entry_before(const Entry& a, const Entry& b) {
+    return a.finish_s < b.finish_s || (a.finish_s == b.finish_s && a.arrival < b.arrival);
 }
 
-void RunQueues::job_sift_up(Core& core, std::size_t i) {
-    const std::uint32_t job = core.heap[i];
+void RunQueues::place_entry(Core& core, std::size_t i, const Entry& e) {
+    core.heap[i] = e;
+    jobs_[e.job].heap_index = static_cast<std::uint32_t>(i);
+}
+
+// Places e at i or above, moving the later parents down.
+void RunQueues::job_sift_up(Core& core, std::size_t i, Entry e) {
     while (i > 0) {
         const std::size_t parent = (i - 1) / 2;
-        if (!job_before(job, core.heap[parent])) break;
-        core.heap[i] = core.heap[parent];
-        jobs_[core.heap[i]].heap_index = static_cast<std::uint32_t>(i);
+        if (!entry_before(e, core.heap[parent])) break;
+        place_entry(core, i, core.heap[parent]);
         i = parent;
     }
-    core.heap[i] = job;
-    jobs_[job].heap_index = static_cast<std::uint32_t>(i);
+    place_entry(core, i, e);
 }
 
-void RunQueues::job_sift_down(Core& core, std::size_t i) {
-    const std::uint32_t job = core.heap[i];
+// Places e at i or below, moving the earlier children up.
+void RunQueues::job_sift_down(Core& core, std::size_t i, Entry e) {
     const std::size_t n = core.heap.size();
     for (;;) {
         std::size_t child = 2 * i + 1;
         if (child >= n) break;
-        if (child + 1 < n && job_before(core.heap[child + 1], core.heap[child])) ++child;
-        if (!job_before(core.heap[child], job)) break;
-        core.heap[i] = core.heap[child];
-        jobs_[core.heap[i]].heap_index = static_cast<std::uint32_t>(i);
+        if (child + 1 < n && entry_before(core.heap[child + 1], core.heap[child])) ++child;
+        if (!entry_before(core.heap[child], e)) break;
+        place_entry(core, i, core.heap[child]);
         i = child;
     }
-    core.heap[i] = job;
-    jobs_[job].heap_index = static_cast<std::uint32_t>(i);
-}
-
-// Equal times: the lower-numbered core goes first, as the scan over the cores had it.
-bool RunQueues::core_before(std::uint32_t a, std::uint32_t b) const {
-    const double x = cores_[a].due_lone_s;
-    const double y = cores_[b].due_lone_s;
-    return x < y || (x == y && a < b);
-}
-
-void RunQueues::due_sift_up(std::size_t i) {
-    const std::uint32_t core = due_[i];
-    while (i > 0) {
-        const std::size_t parent = (i - 1) / 2;
-        if (!core_before(core, due_[parent])) break;
-        due_[i] = due_[parent];
-        cores_[due_[i]].due_index = static_cast<std::uint32_t>(i);
-        i = parent;
-    }
-    due_[i] = core;
-    cores_[core].due_index = static_cast<std::uint32_t>(i);
-}
-
-void RunQueues::due_sift_down(std::size_t i) {
-    const std::uint32_t core = due_[i];
-    const std::size_t n = due_.size();
-    for (;;) {
-        std::size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && core_before(due_[child + 1], due_[child])) ++child;
-        if (!core_before(due_[child], core)) break;
-        due_[i] = due_[child];
-        cores_[due_[i]].due_index = static_cast<std::uint32_t>(i);
-        i = child;
-    }
-    due_[i] = core;
-    cores_[core].due_index = static_cast<std::uint32_t>(i);
+    place_entry(core, i, e);
 }
 
 }  // namespace workersim
