@@ -34,7 +34,7 @@ void RunQueues::advance(double now_s) {
 // division is skipped, and served_s is the same.
 void RunQueues::sync(Core& core) {
     if (core.synced_lone_s == lone_s_) return;
-    if (!core.heap.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / static_cast<double>(core.heap.size());
+    if (!core.heap.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / core.jobs;
     core.synced_lone_s = lone_s_;
 }
 
@@ -103,6 +103,7 @@ void RunQueues::push(std::uint32_t core, std::uint32_t job, double work_s) {
     c.newest = job;
     const Entry e{c.served_s + work_s, arrivals_++, job};
     c.heap.push_back(e);
+    c.jobs += 1;
     job_sift_up(c, c.heap.size() - 1, e);
     reschedule(core);
 }
@@ -116,6 +117,7 @@ double RunQueues::take(std::uint32_t job) {
     const double left_s = c.heap[i].finish_s - c.served_s;
     const Entry last = c.heap.back();
     c.heap.pop_back();
+    c.jobs -= 1;
     if (i < c.heap.size()) {
         // The last entry fills the hole: it moves up or down from there, never both.
         if (i > 0 && entry_before(last, c.heap[(i - 1) / 2]))
@@ -146,7 +148,7 @@ void RunQueues::reschedule(std::uint32_t core) {
     const Core& c = cores_[core];
     due_lone_s_[core] = c.heap.empty() ? kIdle
                                        : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) *
-                                                               static_cast<double>(c.heap.size());
+                                                               c.jobs;
     for (std::uint32_t i = (leaves_ + core) / 2; i >= 1; i /= 2) {
         const std::uint32_t left = winner_[2 * i], right = winner_[2 * i + 1];
         const std::uint32_t w = due_lone_s_[right] < due_lone_s_[left] ? right : left;

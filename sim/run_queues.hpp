@@ -67,6 +67,7 @@ private:
         double served_s = 0;       // work each of its jobs has received, as of lone_s == synced_lone_s
         double synced_lone_s = 0;
         std::vector<Entry> heap;   // its jobs, a binary min-heap on (finish_s, arrival)
+        double jobs = 0;           // heap.size(), kept as the double that divides and multiplies
         std::uint32_t newest = kNone;
     };
 
