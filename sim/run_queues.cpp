@@ -2,8 +2,27 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace workersim {
+
+namespace {
+
+// A double's bits made to order as unsigned integers the way the doubles do (negatives
+// reversed below the positives; no NaN here, and -0.0 never arises), and back.
+std::uint64_t due_key(double lone_s) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &lone_s, sizeof bits);
+    return bits ^ (static_cast<std::uint64_t>(static_cast<std::int64_t>(bits) >> 63) | (std::uint64_t{1} << 63));
+}
+double lone_s_of(std::uint64_t key) {
+    const std::uint64_t bits = key ^ (((key >> 63) - 1) | (std::uint64_t{1} << 63));
+    double lone_s;
+    std::memcpy(&lone_s, &bits, sizeof lone_s);
+    return lone_s;
+}
+
+}  // namespace
 
 RunQueues::RunQueues(const Host& host)
     : balance_(host.cores), cores_(static_cast<std::size_t>(host.cores)) {
@@ -11,10 +30,9 @@ RunQueues::RunQueues(const Host& host)
     lone_rate_[0] = 0;
     for (int k = 1; k <= host.cores; ++k) lone_rate_[static_cast<std::size_t>(k)] = host.capacity(k) / k;
     while (leaves_ < cores_.size()) leaves_ *= 2;
-    due_lone_s_.assign(leaves_, kIdle);
-    winner_.resize(2 * static_cast<std::size_t>(leaves_));
-    for (std::uint32_t c = 0; c < leaves_; ++c) winner_[leaves_ + c] = c;
-    for (std::uint32_t i = leaves_ - 1; i >= 1; --i) winner_[i] = winner_[2 * i];  // all idle: ties go left
+    due_.resize(2 * static_cast<std::size_t>(leaves_));
+    for (std::uint32_t c = 0; c < leaves_; ++c) due_[leaves_ + c] = {due_key(kIdle), c};
+    for (std::uint32_t i = leaves_ - 1; i >= 1; --i) due_[i] = due_[2 * i];  // all idle: ties go left
 }
 
 double RunQueues::occupied_core_s(double now_s) const {
@@ -71,13 +89,13 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
 
 std::uint32_t RunQueues::pop_completed() {
     assert(runnable_ > 0 && busy_cores_ > 0);
-    const std::uint32_t core = winner_[1];
+    const std::uint32_t core = due_[1].core;
     Core& c = cores_[core];
     const Entry done = c.heap.front();
     advance(next_completion_s_);
     // The completion time was computed from these clocks' targets: pin the clocks to them so
     // rounding never leaves a finished job with a sliver of work.
-    lone_s_ = std::max(lone_s_, due_lone_s_[core]);
+    lone_s_ = std::max(lone_s_, lone_s_of(due_[1].key));
     sync(c);
     c.served_s = std::max(c.served_s, done.finish_s);
     take(done.job);
@@ -146,15 +164,18 @@ void RunQueues::leave(std::uint32_t core) {
 // `core`'s jobs changed (it is synced): its place among the cores by when its first finishes.
 void RunQueues::reschedule(std::uint32_t core) {
     const Core& c = cores_[core];
-    due_lone_s_[core] = c.heap.empty() ? kIdle
-                                       : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) *
-                                                               c.jobs;
-    for (std::uint32_t i = (leaves_ + core) / 2; i >= 1; i /= 2) {
-        const std::uint32_t left = winner_[2 * i], right = winner_[2 * i + 1];
-        const std::uint32_t w = due_lone_s_[right] < due_lone_s_[left] ? right : left;
-        // Above a node whose winner is another core than this one, and unchanged, nothing changes.
-        if (w == winner_[i] && w != core) break;
-        winner_[i] = w;
+    Due winner{due_key(c.heap.empty() ? kIdle
+                                      : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) * c.jobs),
+               core};
+    std::uint32_t i = leaves_ + core;
+    due_[i] = winner;
+    for (; i > 1; i /= 2) {
+        // The sibling wins if earlier, or as early and on the left (i odd: this is the right).
+        const Due sibling = due_[i ^ 1];
+        const std::uint64_t take = std::uint64_t{0} - static_cast<std::uint64_t>(sibling.key < winner.key + (i & 1));
+        winner.key ^= (winner.key ^ sibling.key) & take;
+        winner.core ^= (winner.core ^ sibling.core) & static_cast<std::uint32_t>(take);
+        due_[i / 2] = winner;
     }
 }
 
@@ -163,7 +184,7 @@ void RunQueues::refresh_next_completion() {
         next_completion_s_ = std::numeric_limits<double>::infinity();
         return;
     }
-    const double left_lone_s = std::max(0.0, due_lone_s_[winner_[1]] - lone_s_);
+    const double left_lone_s = std::max(0.0, lone_s_of(due_[1].key) - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
 }
 
