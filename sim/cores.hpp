@@ -36,8 +36,10 @@ class Cores {
 
 public:
     explicit Cores(const Host& host)
-        : engine_(make(host)), next_completion_s_(visit([](const auto& e) { return &e.next_completion_s(); })) {}
-    // next_completion_s_ points into engine_: built in place, never copied or moved.
+        : engine_(make(host)),
+          queues_(std::get_if<RunQueues>(&engine_)),
+          next_completion_s_(visit([](const auto& e) { return &e.cached_next_completion_s(); })) {}
+    // queues_ and next_completion_s_ point into engine_: built in place, never copied or moved.
     Cores(const Cores&) = delete;
     Cores& operator=(const Cores&) = delete;
 
@@ -53,8 +55,12 @@ public:
     bool contains(std::uint32_t job) const {
         return visit([&](const auto& e) { return e.contains(job); });
     }
-    // Read by the event loop before every event: one load, no dispatch.
-    double next_completion_s() const { return *next_completion_s_; }
+    // Read by the event loop before every event: a load, and a test that the run queues have
+    // no changes to settle (a dispatch through visit() here cost the textbook closed loop 6%).
+    double next_completion_s() {
+        if (queues_ && queues_->stale()) queues_->settle();
+        return *next_completion_s_;
+    }
     std::uint32_t pop_completed() {
         return visit([](auto& e) { return e.pop_completed(); });
     }
@@ -67,6 +73,7 @@ public:
 
 private:
     Engine engine_;
+    RunQueues* queues_;  // the run queues, or null under processor sharing
     const double* next_completion_s_;
 };
 

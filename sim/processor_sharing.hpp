@@ -29,7 +29,8 @@ public:
     bool contains(std::uint32_t job) const { return job < token_.size() && token_[job] != 0; }
 
     // When the next job finishes, +infinity if none is runnable.
-    const double& next_completion_s() const { return next_completion_s_; }
+    double next_completion_s() const { return next_completion_s_; }
+    const double& cached_next_completion_s() const { return next_completion_s_; }
     // Removes and returns the job finishing at next_completion_s().
     std::uint32_t pop_completed();
 

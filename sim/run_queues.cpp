@@ -31,6 +31,7 @@ RunQueues::RunQueues(const Host& host)
     for (int k = 1; k <= host.cores; ++k) lone_rate_[static_cast<std::size_t>(k)] = host.capacity(k) / k;
     while (leaves_ < cores_.size()) leaves_ *= 2;
     due_.resize(2 * static_cast<std::size_t>(leaves_));
+    rescheduled_.reserve(cores_.size());
     for (std::uint32_t c = 0; c < leaves_; ++c) due_[leaves_ + c] = {due_key(kIdle), c};
     for (std::uint32_t i = leaves_ - 1; i >= 1; --i) due_[i] = due_[2 * i];  // all idle: ties go left
 }
@@ -63,7 +64,7 @@ void RunQueues::add(double now_s, std::uint32_t job, double work_s) {
     if (runnable_ == 0) lone_s_ = 0;  // rebase while idle: keeps the clocks small and precise
     push(static_cast<std::uint32_t>(balance_.place()), job, work_s);
     ++runnable_;
-    refresh_next_completion();
+    stale_ = true;
 }
 
 void RunQueues::remove(double now_s, std::uint32_t job) {
@@ -73,7 +74,7 @@ void RunQueues::remove(double now_s, std::uint32_t job) {
     take(job);
     leave(core);
     --runnable_;
-    refresh_next_completion();
+    stale_ = true;
 }
 
 double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
@@ -83,12 +84,13 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
     const double left_s = std::max(0.0, take(job));
     leave(core);
     --runnable_;
-    refresh_next_completion();
+    stale_ = true;
     return left_s;
 }
 
 std::uint32_t RunQueues::pop_completed() {
     assert(runnable_ > 0 && busy_cores_ > 0);
+    if (stale_) settle();
     const std::uint32_t core = due_[1].core;
     Core& c = cores_[core];
     const Entry done = c.heap.front();
@@ -101,7 +103,7 @@ std::uint32_t RunQueues::pop_completed() {
     take(done.job);
     leave(core);
     --runnable_;
-    refresh_next_completion();
+    stale_ = true;
     return done.job;
 }
 
@@ -161,9 +163,30 @@ void RunQueues::leave(std::uint32_t core) {
     push(core, moved, take(moved));
 }
 
-// `core`'s jobs changed (it is synced): its place among the cores by when its first finishes.
+// `core`'s jobs changed (it is synced): its place among the cores by when its first finishes,
+// to be walked in the tree by settle().
 void RunQueues::reschedule(std::uint32_t core) {
-    const Core& c = cores_[core];
+    Core& c = cores_[core];
+    if (c.rescheduled) return;
+    c.rescheduled = true;
+    rescheduled_.push_back(core);
+}
+
+void RunQueues::settle() {
+    for (const std::uint32_t core : rescheduled_) walk(core);
+    rescheduled_.clear();
+    stale_ = false;
+    if (busy_cores_ == 0) {
+        next_completion_s_ = std::numeric_limits<double>::infinity();
+        return;
+    }
+    const double left_lone_s = std::max(0.0, lone_s_of(due_[1].key) - lone_s_);
+    next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
+}
+
+void RunQueues::walk(std::uint32_t core) {
+    Core& c = cores_[core];
+    c.rescheduled = false;
     Due winner{due_key(c.heap.empty() ? kIdle
                                       : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) * c.jobs),
                core};
@@ -177,15 +200,6 @@ void RunQueues::reschedule(std::uint32_t core) {
         winner.core ^= (winner.core ^ sibling.core) & static_cast<std::uint32_t>(take);
         due_[i / 2] = winner;
     }
-}
-
-void RunQueues::refresh_next_completion() {
-    if (busy_cores_ == 0) {
-        next_completion_s_ = std::numeric_limits<double>::infinity();
-        return;
-    }
-    const double left_lone_s = std::max(0.0, lone_s_of(due_[1].key) - lone_s_);
-    next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
 }
 
 // Equal finishing work: the older on the core goes first, as the queue's order had it.

@@ -40,7 +40,16 @@ public:
     double remove_remaining(double now_s, std::uint32_t job);  // returns the work it had left
     bool contains(std::uint32_t job) const { return job < jobs_.size() && jobs_[job].core != kNone; }
 
-    const double& next_completion_s() const { return next_completion_s_; }
+    // Brought up to date here, once for all the changes since it was last read: a completion,
+    // the move it may cause and the next phase's arrival, at one instant, walk each core's
+    // path in the winner tree once and divide once.
+    double next_completion_s() {
+        if (stale_) settle();
+        return next_completion_s_;
+    }
+    bool stale() const { return stale_; }
+    void settle();
+    const double& cached_next_completion_s() const { return next_completion_s_; }  // as of the last settle()
     std::uint32_t pop_completed();
 
     int runnable() const { return runnable_; }
@@ -69,6 +78,7 @@ private:
         std::vector<Entry> heap;   // its jobs, a binary min-heap on (finish_s, arrival)
         double jobs = 0;           // heap.size(), kept as the double that divides and multiplies
         std::uint32_t newest = kNone;
+        bool rescheduled = false;  // in rescheduled_
     };
 
     void advance(double now_s);
@@ -77,7 +87,7 @@ private:
     double take(std::uint32_t job);  // returns the work it had left
     void leave(std::uint32_t core);
     void reschedule(std::uint32_t core);
-    void refresh_next_completion();
+    void walk(std::uint32_t core);
 
     static bool entry_before(const Entry& a, const Entry& b);
     void place_entry(Core& core, std::size_t i, const Entry& e);
@@ -102,6 +112,11 @@ private:
     };
     std::vector<Due> due_;   // due_[1] the earliest core; core c's leaf at leaves_ + c
     std::uint32_t leaves_ = 1;
+    // The cores whose jobs changed since the tree was last walked. A core's leaf is computed
+    // from its clocks as they are when walked; every change to them (sync) is followed by a
+    // reschedule within the same call, so that is the value an eager walk would have had.
+    std::vector<std::uint32_t> rescheduled_;
+    bool stale_ = false;     // next_completion_s_ and the tree wait for settle()
     std::uint64_t arrivals_ = 0;
     int busy_cores_ = 0;
     int runnable_ = 0;
