@@ -28,20 +28,21 @@ void LoadBalance::flip(int core) {
     const std::uint64_t bit = std::uint64_t{1} << (core & 63);
     words_[0][w] ^= bit;
     words_[1][w] ^= bit;
+    if (cores_ <= 64) return;  // one word: the summaries are not read (a predicted branch)
     const std::uint64_t word_bit = std::uint64_t{1} << w;
     has_[0] = (has_[0] & ~word_bit) | (static_cast<std::uint64_t>(words_[0][w] != 0) << w);
     has_[1] = (has_[1] & ~word_bit) | (static_cast<std::uint64_t>(words_[1][w] != 0) << w);
 }
 
 int LoadBalance::lowest_with_parity(int odd) const {
-    assert(has_[odd] != 0);
-    const int w = __builtin_ctzll(has_[odd]);
+    const int w = cores_ <= 64 ? 0 : __builtin_ctzll(has_[odd]);
+    assert(words_[odd][w] != 0);
     return 64 * w + __builtin_ctzll(words_[odd][w]);
 }
 
 int LoadBalance::highest_with_parity(int odd) const {
-    assert(has_[odd] != 0);
-    const int w = 63 - __builtin_clzll(has_[odd]);
+    const int w = cores_ <= 64 ? 0 : 63 - __builtin_clzll(has_[odd]);
+    assert(words_[odd][w] != 0);
     return 64 * w + 63 - __builtin_clzll(words_[odd][w]);
 }
 

@@ -46,7 +46,7 @@ private:
     // bit scan with no complement or mask of the cores past the end (those bits are clear in
     // both): words_[p] has core c's bit set when c's length & 1 == p.
     std::uint64_t words_[2][kMaxCores / 64] = {};
-    std::uint64_t has_[2] = {};  // bit w of has_[p]: words_[p][w] is not zero
+    std::uint64_t has_[2] = {};  // bit w of has_[p]: words_[p][w] is not zero (kept past 64 cores only)
 };
 
 }  // namespace workersim
