@@ -15,8 +15,10 @@
 //    replications per point, run here through the library on one thread (sweep has no
 //    --replications; this is what predict --replications 20 does at each point).
 //
-// Usage: workersim_bench [--repetitions K] [--scale F] [--workersim PATH] [--skip-product]
-//   F scales every run length; PATH defaults to ../cli/workersim beside this binary.
+// Usage: workersim_bench [--repetitions K] [--scale F] [--workersim PATH] [--skip-product] [--only TEXT]
+//   F scales every run length; PATH defaults to ../cli/workersim beside this binary; TEXT
+//   runs only the scenario rows whose name contains it, in this process (to profile one row:
+//   perf record workersim_bench --only "64 cores" --repetitions 1).
 
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -331,6 +333,7 @@ int main(int argc, char** argv) {
     double scale = 1.0;
     std::string workersim = default_workersim();
     bool product = true;
+    std::string only;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--repetitions") && i + 1 < argc)
             repetitions = std::max(1, std::atoi(argv[++i]));
@@ -340,26 +343,49 @@ int main(int argc, char** argv) {
             workersim = argv[++i];
         else if (!std::strcmp(argv[i], "--skip-product"))
             product = false;
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc)
+            only = argv[++i];
         else {
             std::fprintf(stderr,
-                         "usage: workersim_bench [--repetitions K] [--scale F] [--workersim PATH] [--skip-product]\n");
+                         "usage: workersim_bench [--repetitions K] [--scale F] [--workersim PATH] [--skip-product] "
+                         "[--only TEXT]\n");
             return 2;
         }
     }
     const auto n = [scale](double requests) { return static_cast<std::int64_t>(requests * scale); };
+    struct Row {
+        const char* name;
+        Scenario scenario;
+    };
+    const std::vector<Row> textbook = {
+        {"open M/M/8, 72/s, 100 ms exp IO, 10^6", open_mm8(n(1e6))},
+        {"closed 30 clients, 5 workers, 1 s IO, 10^6", closed_30_on_5(n(1e6))},
+        {"closed 30 clients, gthread 5 x 1, 1 s IO, 10^6", closed_30_on_gthread(5, 1, n(1e6))},
+        {"closed 30 clients, gthread 1 x 5, 1 s IO, 10^6", closed_30_on_gthread(1, 5, n(1e6))},
+        {"PS: 100 clients, 64 workers, 16 cores, 10^6", ps_heavy(n(1e6))},
+        {"open M/M/8, 10^7", open_mm8(n(1e7))},
+    };
+    // The small and the large 50% IO rows are the cost ratio's two ends.
+    const std::vector<Row> realistic = {
+        {"2 cores / 16 workers, 90% IO, 10^6", calibrated(2, 16, 90, n(1e6))},
+        {"2 cores / 16 workers, 50% IO, 10^6", calibrated(2, 16, 50, n(1e6))},
+        {"16 cores / 64 workers, 50% IO, 2x10^5", calibrated(16, 64, 50, n(2e5))},
+        {"64 cores / 256 workers, 50% IO, 10^6", calibrated(64, 256, 50, n(1e6))},
+        {"gthread 2 cores / 4 x 4 threads, 50% IO, 2x10^5", calibrated(2, 4, 50, n(2e5), 4)},
+    };
     std::printf("workersim_bench: one thread, median of %d repetitions (seeds 1..%d)\n", repetitions, repetitions);
-    bench("open M/M/8, 72/s, 100 ms exp IO, 10^6", open_mm8(n(1e6)), repetitions);
-    bench("closed 30 clients, 5 workers, 1 s IO, 10^6", closed_30_on_5(n(1e6)), repetitions);
-    bench("closed 30 clients, gthread 5 x 1, 1 s IO, 10^6", closed_30_on_gthread(5, 1, n(1e6)), repetitions);
-    bench("closed 30 clients, gthread 1 x 5, 1 s IO, 10^6", closed_30_on_gthread(1, 5, n(1e6)), repetitions);
-    bench("PS: 100 clients, 64 workers, 16 cores, 10^6", ps_heavy(n(1e6)), repetitions);
-    bench("open M/M/8, 10^7", open_mm8(n(1e7)), repetitions);
+    if (!only.empty()) {
+        // In this process, so a profiler sees the runs.
+        for (const std::vector<Row>* rows : {&textbook, &realistic})
+            for (const Row& row : *rows)
+                if (std::strstr(row.name, only.c_str())) bench(row.name, row.scenario, repetitions);
+        return 0;
+    }
+    for (const Row& row : textbook) bench(row.name, row.scenario, repetitions);
     std::printf("calibrated (embedded profile, per-core run queues, clients = 2 x workers), each run in a fresh process:\n");
-    bench_forked("2 cores / 16 workers, 90% IO, 10^6", calibrated(2, 16, 90, n(1e6)), repetitions);
-    const double small_s = bench_forked("2 cores / 16 workers, 50% IO, 10^6", calibrated(2, 16, 50, n(1e6)), repetitions);
-    bench_forked("16 cores / 64 workers, 50% IO, 2x10^5", calibrated(16, 64, 50, n(2e5)), repetitions);
-    const double large_s = bench_forked("64 cores / 256 workers, 50% IO, 10^6", calibrated(64, 256, 50, n(1e6)), repetitions);
-    bench_forked("gthread 2 cores / 4 x 4 threads, 50% IO, 2x10^5", calibrated(2, 4, 50, n(2e5), 4), repetitions);
+    std::vector<double> s_per_request;
+    for (const Row& row : realistic) s_per_request.push_back(bench_forked(row.name, row.scenario, repetitions));
+    const double small_s = s_per_request[1], large_s = s_per_request[3];
     if (small_s > 0 && large_s > 0)
         std::printf("  time per request, 64 cores / 256 workers over 2 / 16 (50%% IO): %.2f\n", large_s / small_s);
     std::printf("replications (open M/M/8):\n");

@@ -17,31 +17,33 @@ std::uint64_t core_bits(int cores, int w) {
 
 LoadBalance::LoadBalance(int cores) : cores_(cores) {
     assert(cores >= 1 && cores <= kMaxCores);
-    for (int w = 0; 64 * w < cores; ++w) has_even_ |= std::uint64_t{1} << w;  // every queue empty
+    for (int w = 0; 64 * w < cores; ++w) {  // every queue empty: even
+        words_[0][w] = core_bits(cores, w);
+        has_[0] |= std::uint64_t{1} << w;
+    }
 }
 
 void LoadBalance::flip(int core) {
     const int w = core >> 6;
-    words_[w] ^= std::uint64_t{1} << (core & 63);
-    const std::uint64_t bit = std::uint64_t{1} << w;
-    has_odd_ = words_[w] != 0 ? has_odd_ | bit : has_odd_ & ~bit;
-    has_even_ = (~words_[w] & core_bits(cores_, w)) != 0 ? has_even_ | bit : has_even_ & ~bit;
+    const std::uint64_t bit = std::uint64_t{1} << (core & 63);
+    words_[0][w] ^= bit;
+    words_[1][w] ^= bit;
+    if (cores_ <= 64) return;  // one word: the summaries are not read (a predicted branch)
+    const std::uint64_t word_bit = std::uint64_t{1} << w;
+    has_[0] = (has_[0] & ~word_bit) | (static_cast<std::uint64_t>(words_[0][w] != 0) << w);
+    has_[1] = (has_[1] & ~word_bit) | (static_cast<std::uint64_t>(words_[1][w] != 0) << w);
 }
 
-int LoadBalance::lowest_with_parity(bool odd) const {
-    const std::uint64_t summary = odd ? has_odd_ : has_even_;
-    assert(summary != 0);
-    const int w = __builtin_ctzll(summary);
-    const std::uint64_t word = odd ? words_[w] : ~words_[w] & core_bits(cores_, w);
-    return 64 * w + __builtin_ctzll(word);
+int LoadBalance::lowest_with_parity(int odd) const {
+    const int w = cores_ <= 64 ? 0 : __builtin_ctzll(has_[odd]);
+    assert(words_[odd][w] != 0);
+    return 64 * w + __builtin_ctzll(words_[odd][w]);
 }
 
-int LoadBalance::highest_with_parity(bool odd) const {
-    const std::uint64_t summary = odd ? has_odd_ : has_even_;
-    assert(summary != 0);
-    const int w = 63 - __builtin_clzll(summary);
-    const std::uint64_t word = odd ? words_[w] : ~words_[w] & core_bits(cores_, w);
-    return 64 * w + 63 - __builtin_clzll(word);
+int LoadBalance::highest_with_parity(int odd) const {
+    const int w = cores_ <= 64 ? 0 : 63 - __builtin_clzll(has_[odd]);
+    assert(words_[odd][w] != 0);
+    return 64 * w + 63 - __builtin_clzll(words_[odd][w]);
 }
 
 int LoadBalance::place() {
@@ -56,7 +58,7 @@ int LoadBalance::place() {
 
 int LoadBalance::leave(int core) {
     assert(jobs_on(core) > 0);
-    if (jobs_on(core) == fewest_ + 1) {
+    if (parity(core) != (fewest_ & 1)) {  // it held m + 1
         flip(core);
         --fuller_;
         return -1;

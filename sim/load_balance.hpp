@@ -34,17 +34,19 @@ public:
     int cores() const { return cores_; }
 
 private:
-    bool parity(int core) const { return (words_[core >> 6] >> (core & 63)) & 1; }
+    bool parity(int core) const { return (words_[1][core >> 6] >> (core & 63)) & 1; }
     void flip(int core);
-    int lowest_with_parity(bool odd) const;
-    int highest_with_parity(bool odd) const;
+    int lowest_with_parity(int odd) const;
+    int highest_with_parity(int odd) const;
 
     int cores_;
     int fewest_ = 0;  // m: every core holds m or m + 1 jobs
     int fuller_ = 0;  // how many hold m + 1 (< cores_)
-    std::uint64_t words_[kMaxCores / 64] = {};  // each core's length & 1
-    std::uint64_t has_odd_ = 0;   // bit w: words_[w] has a core of odd length
-    std::uint64_t has_even_ = 0;  // bit w: words_[w] has a core of even length
+    // The bitset twice, indexed by parity, so a look-up for either parity is two loads and a
+    // bit scan with no complement or mask of the cores past the end (those bits are clear in
+    // both): words_[p] has core c's bit set when c's length & 1 == p.
+    std::uint64_t words_[2][kMaxCores / 64] = {};
+    std::uint64_t has_[2] = {};  // bit w of has_[p]: words_[p][w] is not zero (kept past 64 cores only)
 };
 
 }  // namespace workersim

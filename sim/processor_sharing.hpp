@@ -30,6 +30,7 @@ public:
 
     // When the next job finishes, +infinity if none is runnable.
     double next_completion_s() const { return next_completion_s_; }
+    const double& cached_next_completion_s() const { return next_completion_s_; }
     // Removes and returns the job finishing at next_completion_s().
     std::uint32_t pop_completed();
 

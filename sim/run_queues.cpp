@@ -2,15 +2,38 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace workersim {
+
+namespace {
+
+// A double's bits made to order as unsigned integers the way the doubles do (negatives
+// reversed below the positives; no NaN here, and -0.0 never arises), and back.
+std::uint64_t due_key(double lone_s) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &lone_s, sizeof bits);
+    return bits ^ (static_cast<std::uint64_t>(static_cast<std::int64_t>(bits) >> 63) | (std::uint64_t{1} << 63));
+}
+double lone_s_of(std::uint64_t key) {
+    const std::uint64_t bits = key ^ (((key >> 63) - 1) | (std::uint64_t{1} << 63));
+    double lone_s;
+    std::memcpy(&lone_s, &bits, sizeof lone_s);
+    return lone_s;
+}
+
+}  // namespace
 
 RunQueues::RunQueues(const Host& host)
     : balance_(host.cores), cores_(static_cast<std::size_t>(host.cores)) {
     lone_rate_.resize(static_cast<std::size_t>(host.cores) + 1);
     lone_rate_[0] = 0;
     for (int k = 1; k <= host.cores; ++k) lone_rate_[static_cast<std::size_t>(k)] = host.capacity(k) / k;
-    due_.reserve(cores_.size());
+    while (leaves_ < cores_.size()) leaves_ *= 2;
+    due_.resize(2 * static_cast<std::size_t>(leaves_));
+    rescheduled_.reserve(cores_.size());
+    for (std::uint32_t c = 0; c < leaves_; ++c) due_[leaves_ + c] = {due_key(kIdle), c};
+    for (std::uint32_t i = leaves_ - 1; i >= 1; --i) due_[i] = due_[2 * i];  // all idle: ties go left
 }
 
 double RunQueues::occupied_core_s(double now_s) const {
@@ -26,8 +49,11 @@ void RunQueues::advance(double now_s) {
     last_update_s_ = now_s;
 }
 
+// Already in sync (a completion syncs its core, then takes the job), it would add 0: the
+// division is skipped, and served_s is the same.
 void RunQueues::sync(Core& core) {
-    if (!core.heap.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / static_cast<double>(core.heap.size());
+    if (core.synced_lone_s == lone_s_) return;
+    if (!core.heap.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / core.jobs;
     core.synced_lone_s = lone_s_;
 }
 
@@ -38,7 +64,7 @@ void RunQueues::add(double now_s, std::uint32_t job, double work_s) {
     if (runnable_ == 0) lone_s_ = 0;  // rebase while idle: keeps the clocks small and precise
     push(static_cast<std::uint32_t>(balance_.place()), job, work_s);
     ++runnable_;
-    refresh_next_completion();
+    stale_ = true;
 }
 
 void RunQueues::remove(double now_s, std::uint32_t job) {
@@ -48,7 +74,7 @@ void RunQueues::remove(double now_s, std::uint32_t job) {
     take(job);
     leave(core);
     --runnable_;
-    refresh_next_completion();
+    stale_ = true;
 }
 
 double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
@@ -58,26 +84,27 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
     const double left_s = std::max(0.0, take(job));
     leave(core);
     --runnable_;
-    refresh_next_completion();
+    stale_ = true;
     return left_s;
 }
 
 std::uint32_t RunQueues::pop_completed() {
-    assert(runnable_ > 0 && !due_.empty());
-    const std::uint32_t core = due_.front();
+    assert(runnable_ > 0 && busy_cores_ > 0);
+    if (stale_) settle();
+    const std::uint32_t core = due_[1].core;
     Core& c = cores_[core];
-    const std::uint32_t done = c.heap.front();
+    const Entry done = c.heap.front();
     advance(next_completion_s_);
     // The completion time was computed from these clocks' targets: pin the clocks to them so
     // rounding never leaves a finished job with a sliver of work.
-    lone_s_ = std::max(lone_s_, c.due_lone_s);
+    lone_s_ = std::max(lone_s_, lone_s_of(due_[1].key));
     sync(c);
-    c.served_s = std::max(c.served_s, jobs_[done].finish_s);
-    take(done);
+    c.served_s = std::max(c.served_s, done.finish_s);
+    take(done.job);
     leave(core);
     --runnable_;
-    refresh_next_completion();
-    return done;
+    stale_ = true;
+    return done.job;
 }
 
 // Onto `core`'s queue as its newest job.
@@ -89,16 +116,15 @@ void RunQueues::push(std::uint32_t core, std::uint32_t job, double work_s) {
         ++busy_cores_;
     }
     Job& j = jobs_[job];
-    j.finish_s = c.served_s + work_s;
-    j.arrival = arrivals_++;
     j.core = core;
     j.newer = kNone;
     j.older = c.newest;
     if (c.newest != kNone) jobs_[c.newest].newer = job;
     c.newest = job;
-    j.heap_index = static_cast<std::uint32_t>(c.heap.size());
-    c.heap.push_back(job);
-    job_sift_up(c, j.heap_index);
+    const Entry e{c.served_s + work_s, arrivals_++, job};
+    c.heap.push_back(e);
+    c.jobs += 1;
+    job_sift_up(c, c.heap.size() - 1, e);
     reschedule(core);
 }
 
@@ -107,15 +133,17 @@ double RunQueues::take(std::uint32_t job) {
     const std::uint32_t core = j.core;
     Core& c = cores_[core];
     sync(c);
-    const double left_s = j.finish_s - c.served_s;
     const std::size_t i = j.heap_index;
-    const std::uint32_t last = c.heap.back();
+    const double left_s = c.heap[i].finish_s - c.served_s;
+    const Entry last = c.heap.back();
     c.heap.pop_back();
-    if (last != job) {
-        c.heap[i] = last;
-        jobs_[last].heap_index = static_cast<std::uint32_t>(i);
-        job_sift_up(c, i);
-        job_sift_down(c, jobs_[last].heap_index);
+    c.jobs -= 1;
+    if (i < c.heap.size()) {
+        // The last entry fills the hole: it moves up or down from there, never both.
+        if (i > 0 && entry_before(last, c.heap[(i - 1) / 2]))
+            job_sift_up(c, i, last);
+        else
+            job_sift_down(c, i, last);
     }
     if (j.newer != kNone) jobs_[j.newer].older = j.older;
     else c.newest = j.older;
@@ -135,112 +163,78 @@ void RunQueues::leave(std::uint32_t core) {
     push(core, moved, take(moved));
 }
 
-// `core`'s jobs changed (it is synced): its place among the cores by when its first finishes.
+// `core`'s jobs changed (it is synced): its place among the cores by when its first finishes,
+// to be walked in the tree by settle().
 void RunQueues::reschedule(std::uint32_t core) {
     Core& c = cores_[core];
-    if (c.heap.empty()) {
-        if (c.due_index == kNone) return;
-        const std::size_t i = c.due_index;
-        const std::uint32_t last = due_.back();
-        due_.pop_back();
-        c.due_index = kNone;
-        if (last != core) {
-            due_[i] = last;
-            cores_[last].due_index = static_cast<std::uint32_t>(i);
-            due_sift_up(i);
-            due_sift_down(cores_[last].due_index);
-        }
-        return;
-    }
-    c.due_lone_s =
-        c.synced_lone_s + (jobs_[c.heap.front()].finish_s - c.served_s) * static_cast<double>(c.heap.size());
-    if (c.due_index == kNone) {
-        c.due_index = static_cast<std::uint32_t>(due_.size());
-        due_.push_back(core);
-    }
-    due_sift_up(c.due_index);
-    due_sift_down(c.due_index);
+    if (c.rescheduled) return;
+    c.rescheduled = true;
+    rescheduled_.push_back(core);
 }
 
-void RunQueues::refresh_next_completion() {
-    if (due_.empty()) {
+void RunQueues::settle() {
+    for (const std::uint32_t core : rescheduled_) walk(core);
+    rescheduled_.clear();
+    stale_ = false;
+    if (busy_cores_ == 0) {
         next_completion_s_ = std::numeric_limits<double>::infinity();
         return;
     }
-    const double left_lone_s = std::max(0.0, cores_[due_.front()].due_lone_s - lone_s_);
+    const double left_lone_s = std::max(0.0, lone_s_of(due_[1].key) - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
 }
 
-// Equal finishing work: the older on the core goes first, as the queue's order had it.
-bool RunQueues::job_before(std::uint32_t a, std::uint32_t b) const {
-    const Job& x = jobs_[a];
-    const Job& y = jobs_[b];
-    return x.finish_s < y.finish_s || (x.finish_s == y.finish_s && x.arrival < y.arrival);
+void RunQueues::walk(std::uint32_t core) {
+    Core& c = cores_[core];
+    c.rescheduled = false;
+    Due winner{due_key(c.heap.empty() ? kIdle
+                                      : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) * c.jobs),
+               core};
+    std::uint32_t i = leaves_ + core;
+    due_[i] = winner;
+    for (; i > 1; i /= 2) {
+        // The sibling wins if earlier, or as early and on the left (i odd: this is the right).
+        const Due sibling = due_[i ^ 1];
+        const std::uint64_t take = std::uint64_t{0} - static_cast<std::uint64_t>(sibling.key < winner.key + (i & 1));
+        winner.key ^= (winner.key ^ sibling.key) & take;
+        winner.core ^= (winner.core ^ sibling.core) & static_cast<std::uint32_t>(take);
+        due_[i / 2] = winner;
+    }
 }
 
-void RunQueues::job_sift_up(Core& core, std::size_t i) {
-    const std::uint32_t job = core.heap[i];
+// Equal finishing work: the older on the core goes first, as the queue's order had it.
+bool RunQueues::entry_before(const Entry& a, const Entry& b) {
+    return a.finish_s < b.finish_s || (a.finish_s == b.finish_s && a.arrival < b.arrival);
+}
+
+void RunQueues::place_entry(Core& core, std::size_t i, const Entry& e) {
+    core.heap[i] = e;
+    jobs_[e.job].heap_index = static_cast<std::uint32_t>(i);
+}
+
+// Places e at i or above, moving the later parents down.
+void RunQueues::job_sift_up(Core& core, std::size_t i, Entry e) {
     while (i > 0) {
         const std::size_t parent = (i - 1) / 2;
-        if (!job_before(job, core.heap[parent])) break;
-        core.heap[i] = core.heap[parent];
-        jobs_[core.heap[i]].heap_index = static_cast<std::uint32_t>(i);
+        if (!entry_before(e, core.heap[parent])) break;
+        place_entry(core, i, core.heap[parent]);
         i = parent;
     }
-    core.heap[i] = job;
-    jobs_[job].heap_index = static_cast<std::uint32_t>(i);
+    place_entry(core, i, e);
 }
 
-void RunQueues::job_sift_down(Core& core, std::size_t i) {
-    const std::uint32_t job = core.heap[i];
+// Places e at i or below, moving the earlier children up.
+void RunQueues::job_sift_down(Core& core, std::size_t i, Entry e) {
     const std::size_t n = core.heap.size();
     for (;;) {
         std::size_t child = 2 * i + 1;
         if (child >= n) break;
-        if (child + 1 < n && job_before(core.heap[child + 1], core.heap[child])) ++child;
-        if (!job_before(core.heap[child], job)) break;
-        core.heap[i] = core.heap[child];
-        jobs_[core.heap[i]].heap_index = static_cast<std::uint32_t>(i);
+        if (child + 1 < n && entry_before(core.heap[child + 1], core.heap[child])) ++child;
+        if (!entry_before(core.heap[child], e)) break;
+        place_entry(core, i, core.heap[child]);
         i = child;
     }
-    core.heap[i] = job;
-    jobs_[job].heap_index = static_cast<std::uint32_t>(i);
-}
-
-// Equal times: the lower-numbered core goes first, as the scan over the cores had it.
-bool RunQueues::core_before(std::uint32_t a, std::uint32_t b) const {
-    const double x = cores_[a].due_lone_s;
-    const double y = cores_[b].due_lone_s;
-    return x < y || (x == y && a < b);
-}
-
-void RunQueues::due_sift_up(std::size_t i) {
-    const std::uint32_t core = due_[i];
-    while (i > 0) {
-        const std::size_t parent = (i - 1) / 2;
-        if (!core_before(core, due_[parent])) break;
-        due_[i] = due_[parent];
-        cores_[due_[i]].due_index = static_cast<std::uint32_t>(i);
-        i = parent;
-    }
-    due_[i] = core;
-    cores_[core].due_index = static_cast<std::uint32_t>(i);
-}
-
-void RunQueues::due_sift_down(std::size_t i) {
-    const std::uint32_t core = due_[i];
-    const std::size_t n = due_.size();
-    for (;;) {
-        std::size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && core_before(due_[child + 1], due_[child])) ++child;
-        if (!core_before(due_[child], core)) break;
-        due_[i] = due_[child];
-        cores_[due_[i]].due_index = static_cast<std::uint32_t>(i);
-        i = child;
-    }
-    due_[i] = core;
-    cores_[core].due_index = static_cast<std::uint32_t>(i);
+    place_entry(core, i, e);
 }
 
 }  // namespace workersim

@@ -14,10 +14,11 @@
 // have received; a core holding n jobs gives each of them 1/n of it, so its own clock,
 // served_s, advances by d(lone_s) / n and is brought up to date only when its n changes. A
 // job finishes when its core's served_s reaches the job's finish_s; its core finishes its
-// first job when lone_s reaches the core's due_lone_s, and the cores wait in a heap by that.
+// first job when lone_s reaches the core's due_lone_s, and the cores wait in a winner tree
+// by that.
 // A change in the busy cores changes only lone_s's speed, not any core's due_lone_s. So an
 // arrival, completion or move costs O(log n) in its core's jobs and O(log cores) in the
-// cores' heap, where subtracting the work done from every job cost O(runnable + cores): the
+// cores' winner tree, where subtracting the work done from every job cost O(runnable + cores): the
 // 64-core, 256-worker calibrated case spent 95% of its time there (perf, issue 15).
 
 #include <cstdint>
@@ -39,7 +40,16 @@ public:
     double remove_remaining(double now_s, std::uint32_t job);  // returns the work it had left
     bool contains(std::uint32_t job) const { return job < jobs_.size() && jobs_[job].core != kNone; }
 
-    double next_completion_s() const { return next_completion_s_; }
+    // Brought up to date here, once for all the changes since it was last read: a completion,
+    // the move it may cause and the next phase's arrival, at one instant, walk each core's
+    // path in the winner tree once and divide once.
+    double next_completion_s() {
+        if (stale_) settle();
+        return next_completion_s_;
+    }
+    bool stale() const { return stale_; }
+    void settle();
+    const double& cached_next_completion_s() const { return next_completion_s_; }  // as of the last settle()
     std::uint32_t pop_completed();
 
     int runnable() const { return runnable_; }
@@ -48,21 +58,27 @@ public:
 
 private:
     static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+    static constexpr double kIdle = std::numeric_limits<double>::infinity();  // an idle core's due_lone_s
 
     struct Job {
-        double finish_s = 0;          // its core's served_s when it is done
-        std::uint64_t arrival = 0;    // order of arrival on its core: ties go to the older
         std::uint32_t core = kNone;
         std::uint32_t heap_index = 0;  // in its core's heap
         std::uint32_t newer = kNone, older = kNone;  // its core's jobs in order of arrival
     };
+    // A job in its core's heap, with its key beside it: comparing two costs no look-up in
+    // jobs_ (the heaps' compares were the largest share of a CPU event's instructions).
+    struct Entry {
+        double finish_s;         // its core's served_s when it is done
+        std::uint64_t arrival;   // order of arrival: ties go to the older
+        std::uint32_t job;
+    };
     struct Core {
         double served_s = 0;       // work each of its jobs has received, as of lone_s == synced_lone_s
         double synced_lone_s = 0;
-        double due_lone_s = 0;     // lone_s when its first job finishes
-        std::vector<std::uint32_t> heap;  // its jobs, a binary min-heap on (finish_s, arrival)
+        std::vector<Entry> heap;   // its jobs, a binary min-heap on (finish_s, arrival)
+        double jobs = 0;           // heap.size(), kept as the double that divides and multiplies
         std::uint32_t newest = kNone;
-        std::uint32_t due_index = kNone;  // in due_, kNone when idle
+        bool rescheduled = false;  // in rescheduled_
     };
 
     void advance(double now_s);
@@ -71,20 +87,36 @@ private:
     double take(std::uint32_t job);  // returns the work it had left
     void leave(std::uint32_t core);
     void reschedule(std::uint32_t core);
-    void refresh_next_completion();
+    void walk(std::uint32_t core);
 
-    bool job_before(std::uint32_t a, std::uint32_t b) const;
-    void job_sift_up(Core& core, std::size_t i);
-    void job_sift_down(Core& core, std::size_t i);
-    bool core_before(std::uint32_t a, std::uint32_t b) const;
-    void due_sift_up(std::size_t i);
-    void due_sift_down(std::size_t i);
+    static bool entry_before(const Entry& a, const Entry& b);
+    void place_entry(Core& core, std::size_t i, const Entry& e);
+    void job_sift_up(Core& core, std::size_t i, Entry e);
+    void job_sift_down(Core& core, std::size_t i, Entry e);
 
     std::vector<double> lone_rate_;  // capacity(k) / k for k = 1..cores (0 at k = 0)
     LoadBalance balance_;
     std::vector<Core> cores_;
     std::vector<Job> jobs_;            // per job id
-    std::vector<std::uint32_t> due_;   // busy cores, a binary min-heap on (due_lone_s, core)
+    // The cores by when their first job finishes: a winner tree over the cores (leaves padded
+    // to a power of two with idle ones), each inner node the earlier of its two children's
+    // winners, ties to the left child's (the lower-numbered core), as the scan over the cores
+    // had it. An idle core is due at +infinity. Updating one core walks its leaf-to-root path
+    // carrying the winner and comparing it with each sibling: log2(cores) integer compares
+    // and masks, no branch. The binary heap it replaces sifted up and down and wrote back each
+    // moved core's position; a walk that stopped early, or compared doubles, took branches
+    // mispredicted at random, a third of the 64-core case's time (perf).
+    struct Due {
+        std::uint64_t key;   // due_key(lone_s when the core's first job finishes)
+        std::uint32_t core;
+    };
+    std::vector<Due> due_;   // due_[1] the earliest core; core c's leaf at leaves_ + c
+    std::uint32_t leaves_ = 1;
+    // The cores whose jobs changed since the tree was last walked. A core's leaf is computed
+    // from its clocks as they are when walked; every change to them (sync) is followed by a
+    // reschedule within the same call, so that is the value an eager walk would have had.
+    std::vector<std::uint32_t> rescheduled_;
+    bool stale_ = false;     // next_completion_s_ and the tree wait for settle()
     std::uint64_t arrivals_ = 0;
     int busy_cores_ = 0;
     int runnable_ = 0;

@@ -73,6 +73,39 @@ TEST_CASE("busy cores run at the capacity curve's per-core speed") {
     CHECK(queues.occupied_core_s(0.5) == Approx(1.0));
 }
 
+TEST_CASE("cores due at the same time finish in core order, whatever their place in the tree") {
+    // One equal job per core: every core is due at once. Ties go to the lowest-numbered core,
+    // across the winner tree's levels and its padding (5 and 7 cores pad to 8 leaves).
+    for (int cores : {2, 5, 7, 64}) {
+        DYNAMIC_SECTION(cores << " cores") {
+            RunQueues queues(ideal_host(cores));
+            for (std::uint32_t j = 0; j < static_cast<std::uint32_t>(cores); ++j) queues.add(0.0, j, 1.0);
+            for (std::uint32_t j = 0; j < static_cast<std::uint32_t>(cores); ++j) {
+                REQUIRE(queues.next_completion_s() == Approx(1.0));
+                CHECK(queues.pop_completed() == j);
+            }
+            CHECK(queues.next_completion_s() == std::numeric_limits<double>::infinity());
+        }
+    }
+}
+
+TEST_CASE("a later core due earlier finishes first") {
+    RunQueues queues(ideal_host(5));
+    for (std::uint32_t j = 0; j < 4; ++j) queues.add(0.0, j, 1.0);  // cores 0..3
+    queues.add(0.0, 4, 0.5);                                        // core 4, the last leaf
+    CHECK(queues.next_completion_s() == Approx(0.5));
+    CHECK(queues.pop_completed() == 4);
+    // Changes between two reads are settled together: a completion's next phase joins at once.
+    queues.add(0.5, 5, 0.25);  // the emptiest core: 4 again
+    queues.add(0.5, 6, 2.0);   // then core 0, beside job 0
+    CHECK(queues.jobs_on(4) == 1);
+    CHECK(queues.jobs_on(0) == 2);
+    CHECK(queues.next_completion_s() == Approx(0.75));
+    CHECK(queues.pop_completed() == 5);
+    CHECK(queues.next_completion_s() == Approx(1.0));
+    CHECK(queues.pop_completed() == 1);  // cores 1..3 at 1.0; core 0 shares now
+}
+
 namespace {
 
 // The run queues computed the plain way: every job's work left, less what each interval gave
