@@ -101,6 +101,22 @@ std::vector<RequestClass> app_classes(const Profile& profile, const Workload& w,
     return classes;
 }
 
+// hey's CPU per request over the classes' mix, from each URL's measurement; the profile's
+// one figure where the app's URLs have none.
+double app_loadgen_cpu_s(const Profile& profile, const std::vector<RequestClass>& classes) {
+    double sum = 0, weights = 0;
+    for (const RequestClass& c : classes)
+        for (const UrlProfile& u : profile.app->urls)
+            if (u.path == c.path && u.loadgen_cpu_s > 0) {
+                sum += c.weight * u.loadgen_cpu_s;
+                weights += c.weight;
+            }
+    if (!(weights > 0)) return profile.loadgen_cpu_s;
+    double all = 0;
+    for (const RequestClass& c : classes) all += c.weight;
+    return sum / weights * (weights / all) + profile.loadgen_cpu_s * (1 - weights / all);
+}
+
 }  // namespace
 
 Scenario build_scenario(const Profile& profile, const WhatIf& q) {
@@ -133,6 +149,7 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     const bool reference_mix = w.io_pct || w.cpu_pct;
     if (profile.app && !direct && !reference_mix) {
         s.request_classes = app_classes(profile, w, slower);
+        if (q.loadgen_shared) s.load.loadgen_cpu_s = slower * app_loadgen_cpu_s(profile, s.request_classes);
         return s;
     }
     if (!w.url_weights.empty())

@@ -16,6 +16,7 @@
 #include "calibrate/harness/emergency_stop.hpp"
 #include "calibrate/harness/gunicorn_server.hpp"
 #include "calibrate/harness/proc_stats.hpp"
+#include "calibrate/harness/speed_probe.hpp"
 #include "calibrate/harness/temp_directory.hpp"
 #include "calibrate/harness/text_file.hpp"
 #include "calibrate/harness/utc_time.hpp"
@@ -29,21 +30,60 @@ namespace {
 // imports, caches filling): left out of the serial run's samples.
 constexpr int kWarmupRequests = 3;
 
+// A mix run: every URL at once, `clients_per_url` clients per URL share of the weights.
+struct MixConfig {
+    int workers;
+    int clients;
+    int cores;  // 0: all the host's
+};
+
 struct Plan {
     std::int64_t serial_requests;
     int contended_clients;
     std::int64_t contended_requests;
+    std::vector<int> contended_cores;  // 0: all the host's
     std::vector<int> memory_workers;
+    std::vector<MixConfig> mixes;
+    std::int64_t mix_requests_per_client;
 };
 
-Plan plan_for(bool quick) {
-    if (quick) return {33, 3, 30, {1, 2}};
+// The mixes cover what the held-out bars ask for: two or three worker counts, clients above
+// and below the workers, one core and all of them. One client per URL at least (hey takes one
+// URL), so the clients scale with the URLs.
+Plan plan_for(bool quick, int url_count) {
+    const int u = std::max(1, url_count);
+    std::vector<MixConfig> mixes = {{2, 2 * u, 0}, {u + 1, u, 0}, {2, 2 * u, 1}};
+    if (quick) return {33, 3, 30, {1, 0}, {1, 2}, mixes, 8};
     std::vector<int> workers;
     for (int w = 1; w <= std::max(2, host_core_count() + 1); ++w) workers.push_back(w);
-    return {203, 3, 90, workers};
+    mixes.push_back({3, 3 * u, 0});
+    return {203, 3, 90, {1, 0}, workers, mixes, 20};
 }
 
 bool answered(int status) { return status >= 200 && status < 400; }
+
+// Gunicorn on the host's last `cores` cores, hey on the others: the harness's rule
+// (calibrate/session/experiment.cpp), so that hey reading a large response does not take a
+// core the model gives the server. All the host's cores: hey shares them, as recorded.
+struct Placement {
+    int cores = 1;
+    CoreList server, loadgen;
+    bool shared = false;
+};
+
+Placement placement(int cores) {
+    const int host = host_core_count();
+    Placement p;
+    p.cores = cores <= 0 || cores > host ? host : cores;
+    p.server = last_cores(p.cores);
+    p.shared = p.cores >= host;
+    p.loadgen = p.shared ? p.server : cores_except(p.server);
+    return p;
+}
+
+std::string cores_label(const Placement& p) {
+    return std::to_string(p.cores) + (p.cores == 1 ? " core" : " cores") + (p.shared ? " shared" : "");
+}
 
 // The hooks' lines written since the last call, from every worker's file.
 class RequestLog {
@@ -81,27 +121,48 @@ double workers_cpu_s(const GunicornServer& server) {
 struct HeyOutcome {
     std::vector<HeyRecord> records;
     std::int64_t sent = 0;
+    double cpu_s = 0;  // hey's own, from wait4
 };
 
-HeyOutcome run_hey(const std::string& url, std::int64_t requests, int clients, double timeout_s,
-                   const std::string& temp_root) {
-    TempDirectory directory("workersim-hey", temp_root);
-    ChildSpec spec;
-    spec.argv = {"hey", "-n", std::to_string(requests), "-c", std::to_string(clients), "-t",
-                 std::to_string(static_cast<int>(timeout_s) + 5), "-o", "csv", url};
-    spec.stdout_path = directory.file("hey.csv");
-    spec.stderr_path = directory.file("hey.err");
-    ChildProcess hey(spec);
-    // Every request could take the whole timeout: bounded, never forever.
-    const auto limit = std::chrono::seconds(static_cast<long>(
-        60 + (timeout_s + 5) * static_cast<double>(requests) / std::max(1, clients)));
-    const auto exit = hey.wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(limit));
-    if (!exit) throw std::runtime_error("hey on " + url + " outlasted " + std::to_string(limit.count()) + " s");
-    if (exit->exit_code != 0)
-        throw std::runtime_error("hey on " + url + " failed (" + describe(*exit) + "): " +
-                                 read_text_file(directory.file("hey.err")).substr(0, 500));
-    return {parse_hey_csv(read_text_file(spec.stdout_path)), hey_requests_sent(requests, clients)};
-}
+// One hey against one URL, started at once and waited for by finish(): a mix run starts one
+// per URL before waiting for any.
+class HeyRun {
+public:
+    HeyRun(const std::string& url, std::int64_t requests, int clients, double timeout_s, const Placement& where,
+           std::optional<int> session_nice, const std::string& temp_root)
+        : url_(url), requests_(requests), clients_(clients), timeout_s_(timeout_s),
+          directory_("workersim-hey", temp_root) {
+        ChildSpec spec;
+        spec.argv = {"hey", "-n", std::to_string(requests), "-c", std::to_string(clients), "-t",
+                     std::to_string(static_cast<int>(timeout_s) + 5), "-o", "csv", url};
+        spec.cores = where.loadgen;
+        spec.session_nice = session_nice;
+        spec.stdout_path = directory_.file("hey.csv");
+        spec.stderr_path = directory_.file("hey.err");
+        process_ = std::make_unique<ChildProcess>(spec);
+    }
+
+    HeyOutcome finish() {
+        // Every request could take the whole timeout: bounded, never forever.
+        const auto limit = std::chrono::seconds(static_cast<long>(
+            60 + (timeout_s_ + 5) * static_cast<double>(requests_) / std::max(1, clients_)));
+        const auto exit = process_->wait_for(std::chrono::duration_cast<std::chrono::milliseconds>(limit));
+        if (!exit) throw std::runtime_error("hey on " + url_ + " outlasted " + std::to_string(limit.count()) + " s");
+        if (exit->exit_code != 0)
+            throw std::runtime_error("hey on " + url_ + " failed (" + describe(*exit) + "): " +
+                                     read_text_file(directory_.file("hey.err")).substr(0, 500));
+        return {parse_hey_csv(read_text_file(directory_.file("hey.csv"))), hey_requests_sent(requests_, clients_),
+                exit->cpu_s};
+    }
+
+private:
+    std::string url_;
+    std::int64_t requests_;
+    int clients_;
+    double timeout_s_;
+    TempDirectory directory_;
+    std::unique_ptr<ChildProcess> process_;
+};
 
 // Why a URL's run cannot be used, naming the URL and the status; "" if it can.
 std::string check_url(const std::string& path, const HeyOutcome& hey, const GunicornServer& server,
@@ -125,31 +186,77 @@ std::string check_url(const std::string& path, const HeyOutcome& hey, const Guni
     return m.str();
 }
 
-void record_load(const HeyOutcome& hey, AppRun& run) {
+struct LatencyFigures {
+    std::int64_t completed = 0;
+    double mean_s = 0, p99_s = 0;
+};
+
+LatencyFigures latency_figures(const std::vector<const HeyRecord*>& records) {
     std::vector<double> latencies;
-    for (const HeyRecord& r : hey.records)
-        if (answered(r.status)) latencies.push_back(r.response_time_s);
-    run.completed = static_cast<std::int64_t>(latencies.size());
-    run.makespan_s = hey_makespan_s(hey.records);
-    run.throughput_rps = run.makespan_s > 0 ? run.completed / run.makespan_s : 0;
-    if (latencies.empty()) return;
+    for (const HeyRecord* r : records)
+        if (answered(r->status)) latencies.push_back(r->response_time_s);
+    LatencyFigures f;
+    f.completed = static_cast<std::int64_t>(latencies.size());
+    if (latencies.empty()) return f;
     double sum = 0;
     for (double l : latencies) sum += l;
-    run.latency_mean_s = sum / static_cast<double>(latencies.size());
+    f.mean_s = sum / static_cast<double>(latencies.size());
     std::sort(latencies.begin(), latencies.end());
     // The nearest-rank p99, as hey reports its percentiles.
     const auto rank = static_cast<std::size_t>(std::ceil(0.99 * static_cast<double>(latencies.size())));
-    run.latency_p99_s = latencies[std::min(latencies.size() - 1, rank > 0 ? rank - 1 : 0)];
+    f.p99_s = latencies[std::min(latencies.size() - 1, rank > 0 ? rank - 1 : 0)];
+    return f;
+}
+
+std::vector<const HeyRecord*> pointers(const std::vector<HeyRecord>& records) {
+    std::vector<const HeyRecord*> p;
+    for (const HeyRecord& r : records) p.push_back(&r);
+    return p;
+}
+
+void record_load(const HeyOutcome& hey, AppRun& run) {
+    const LatencyFigures f = latency_figures(pointers(hey.records));
+    run.completed = f.completed;
+    run.makespan_s = hey_makespan_s(hey.records);
+    run.throughput_rps = run.makespan_s > 0 ? static_cast<double>(run.completed) / run.makespan_s : 0;
+    run.latency_mean_s = f.mean_s;
+    run.latency_p99_s = f.p99_s;
+    run.loadgen_cpu_s = hey.cpu_s;
 }
 
 std::string url_of(const GunicornServer& server, const std::string& path) {
     return "http://127.0.0.1:" + std::to_string(server.port()) + path;
 }
 
+// Clients per URL for a mix run: the weights' shares of `clients` by largest remainder, at
+// least one each (hey drives one URL), so `clients` >= the URLs.
+std::vector<int> split_clients(const std::vector<double>& weights, int clients) {
+    const std::size_t n = weights.size();
+    std::vector<int> split(n, 1);
+    double sum = 0;
+    for (double w : weights) sum += w;
+    int left = clients - static_cast<int>(n);
+    std::vector<double> want(n);
+    for (std::size_t i = 0; i < n; ++i) want[i] = std::max(0.0, weights[i] / sum * clients - 1);
+    for (std::size_t i = 0; i < n && left > 0; ++i) {
+        const int whole = std::min(left, static_cast<int>(std::floor(want[i])));
+        split[i] += whole;
+        want[i] -= whole;
+        left -= whole;
+    }
+    while (left > 0) {
+        const auto i = static_cast<std::size_t>(std::max_element(want.begin(), want.end()) - want.begin());
+        ++split[i];
+        want[i] -= 1;
+        --left;
+    }
+    return split;
+}
+
 class Session {
 public:
     Session(const AppSessionOptions& options, AppSessionOutcome& outcome)
-        : options_(options), outcome_(outcome), plan_(plan_for(options.quick)),
+        : options_(options), outcome_(outcome), plan_(plan_for(options.quick, static_cast<int>(options.urls.size()))),
           logs_("workersim-requests", options.temp_root), log_(logs_.path()) {
         for (const AppRun& r : outcome_.runs) done_.insert(r.id);
         out_.open(options.runs_path, std::ios::app);
@@ -157,36 +264,56 @@ public:
     }
 
     void run() {
+        planned_ = static_cast<int>(options_.urls.size() * (1 + plan_.contended_cores.size()) +
+                                    2 * plan_.memory_workers.size() + plan_.mixes.size());
         std::vector<std::string> usable;
         {
+            const Placement one = placement(1);
             std::unique_ptr<GunicornServer> server;
             for (const auto& [path, weight] : options_.urls) {
                 const std::string id = "serial " + path;
                 if (done_.count(id)) {
+                    ++finished_;
                     usable.push_back(path);
                     continue;
                 }
-                if (!server) server = start(1, false);
-                if (serial(*server, path)) usable.push_back(path);
+                if (!server) server = start(1, false, one);
+                if (serial(*server, one, path)) usable.push_back(path);
             }
+        }
+        for (int cores : plan_.contended_cores) {
+            const Placement where = placement(cores);
+            std::unique_ptr<GunicornServer> server;
             for (const std::string& path : usable) {
-                const std::string id = "contended " + path + " w1 c" + std::to_string(plan_.contended_clients);
-                if (done_.count(id)) continue;
-                if (!server) server = start(1, false);
-                contended(*server, path, id);
+                const std::string id = "contended " + path + " w1 c" + std::to_string(plan_.contended_clients) + " " +
+                                       cores_label(where);
+                if (done_.count(id)) {
+                    ++finished_;
+                    continue;
+                }
+                if (!server) server = start(1, false, where);
+                contended(*server, where, path, id);
             }
         }
         if (usable.empty()) return;
+        const Placement all = placement(0);
         for (bool preload : {false, true})
             for (int workers : plan_.memory_workers) {
-                const std::string id =
-                    "memory w" + std::to_string(workers) + (preload ? " preload" : "");
-                if (!done_.count(id)) memory(workers, preload, usable, id);
+                const std::string id = "memory w" + std::to_string(workers) + (preload ? " preload" : "");
+                if (done_.count(id)) ++finished_;
+                else memory(workers, preload, all, usable, id);
             }
+        for (const MixConfig& m : plan_.mixes) {
+            const Placement where = placement(m.cores);
+            const std::string id =
+                "mix w" + std::to_string(m.workers) + " c" + std::to_string(m.clients) + " " + cores_label(where);
+            if (done_.count(id)) ++finished_;
+            else mix(m, where, usable, id);
+        }
     }
 
 private:
-    std::unique_ptr<GunicornServer> start(int workers, bool preload) {
+    std::unique_ptr<GunicornServer> start(int workers, bool preload, const Placement& where) {
         GunicornOptions g;
         g.executable = options_.gunicorn;
         g.server_dir = options_.server_dir;
@@ -197,6 +324,8 @@ private:
         g.preload = preload;
         g.probe = false;
         g.timeout_s = options_.timeout_s;
+        g.cores = where.server;
+        g.session_nice = options_.session_nice;
         g.temp_root = options_.temp_root;
         g.environment = options_.environment;
         g.environment.push_back({"WORKERSIM_REQUEST_LOG", logs_.path()});
@@ -211,6 +340,30 @@ private:
         }
     }
 
+    double probe_ns(const Placement& where) const {
+        SpeedProbeOptions probe;
+        probe.server_dir = options_.server_dir;
+        probe.session_nice = options_.session_nice;
+        probe.temp_root = options_.temp_root;
+        return probe_cores_ns(probe, where.server);
+    }
+
+    AppRun begin(const std::string& id, AppRunKind kind, const Placement& where) const {
+        AppRun run;
+        run.id = id;
+        run.kind = kind;
+        run.cores = where.cores;
+        run.loadgen_shared = where.shared;
+        run.started_at = utc_now_iso8601();
+        return run;
+    }
+
+    std::unique_ptr<HeyRun> hey(const GunicornServer& server, const std::string& path, std::int64_t requests,
+                                int clients, const Placement& where) const {
+        return std::make_unique<HeyRun>(url_of(server, path), requests, clients, options_.timeout_s, where,
+                                        options_.session_nice, options_.temp_root);
+    }
+
     void append(const AppRun& run) {
         out_ << to_json(run).dump() << "\n";
         out_.flush();
@@ -223,27 +376,33 @@ private:
         if (options_.log) *options_.log << "workersim calibrate --app: " << line << std::endl;
     }
 
+    // Each run's line starts with its place in the plan: [7/19].
+    void said_run(const std::string& line) {
+        ++finished_;
+        say("[" + std::to_string(finished_) + "/" + std::to_string(planned_) + "] " + line);
+    }
+
     void skip(const std::string& why) {
+        ++finished_;
         outcome_.skipped.push_back(why);
         say("skipped: " + why);
     }
 
-    bool serial(GunicornServer& server, const std::string& path) {
-        AppRun run;
-        run.id = "serial " + path;
-        run.kind = AppRunKind::serial;
+    bool serial(GunicornServer& server, const Placement& where, const std::string& path) {
+        AppRun run = begin("serial " + path, AppRunKind::serial, where);
         run.path = path;
         run.requests = plan_.serial_requests;
-        run.started_at = utc_now_iso8601();
+        run.probe_before_ns = probe_ns(where);
         const double cpu_before_s = workers_cpu_s(server);
-        const HeyOutcome hey = run_hey(url_of(server, path), run.requests, 1, options_.timeout_s, options_.temp_root);
+        const HeyOutcome outcome = hey(server, path, run.requests, 1, where)->finish();
         run.worker_cpu_s = workers_cpu_s(server) - cpu_before_s;
         const std::vector<RequestSample> samples = log_.take();
-        if (const std::string why = check_url(path, hey, server, options_.timeout_s); !why.empty()) {
+        run.probe_after_ns = probe_ns(where);
+        if (const std::string why = check_url(path, outcome, server, options_.timeout_s); !why.empty()) {
             skip(why);
             return false;
         }
-        record_load(hey, run);
+        record_load(outcome, run);
         int seen = 0;
         for (const RequestSample& s : samples) {
             run.hooks_cpu_s += s.cpu_s;
@@ -263,41 +422,49 @@ private:
         for (double c : run.cpu_s) cpu += c;
         for (double i : run.io_s) io += i;
         const double n = static_cast<double>(run.cpu_s.size());
-        say(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + std::to_string(1e3 * cpu / n) +
-            " ms, IO " + std::to_string(1e3 * io / n) + " ms per request");
+        said_run(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + std::to_string(1e3 * cpu / n) +
+                 " ms, IO " + std::to_string(1e3 * io / n) + " ms per request, hey " +
+                 std::to_string(1e3 * run.latency_mean_s) + " ms");
         return true;
     }
 
-    void contended(GunicornServer& server, const std::string& path, const std::string& id) {
-        AppRun run;
-        run.id = id;
-        run.kind = AppRunKind::contended;
+    void contended(GunicornServer& server, const Placement& where, const std::string& path, const std::string& id) {
+        AppRun run = begin(id, AppRunKind::contended, where);
         run.path = path;
         run.clients = plan_.contended_clients;
         run.requests = plan_.contended_requests;
-        run.started_at = utc_now_iso8601();
-        const HeyOutcome hey =
-            run_hey(url_of(server, path), run.requests, run.clients, options_.timeout_s, options_.temp_root);
-        log_.take();
-        if (const std::string why = check_url(path, hey, server, options_.timeout_s); !why.empty()) {
+        run.probe_before_ns = probe_ns(where);
+        const double cpu_before_s = workers_cpu_s(server);
+        const HeyOutcome outcome = hey(server, path, run.requests, run.clients, where)->finish();
+        run.worker_cpu_s = workers_cpu_s(server) - cpu_before_s;
+        const std::vector<RequestSample> samples = log_.take();
+        run.probe_after_ns = probe_ns(where);
+        if (const std::string why = check_url(path, outcome, server, options_.timeout_s); !why.empty()) {
             skip(why + " (with " + std::to_string(run.clients) + " clients)");
             return;
         }
-        record_load(hey, run);
+        record_load(outcome, run);
+        for (const RequestSample& s : samples) {
+            run.hooks_cpu_s += s.cpu_s;
+            ++run.hooked_requests;
+            run.cpu_s.push_back(s.cpu_s);
+            run.io_s.push_back(s.io_s());
+            run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
+        }
+        run.per_url.push_back({path, run.clients, run.requests, run.completed, run.throughput_rps,
+                               run.latency_mean_s, run.latency_p99_s});
         append(run);
-        say(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
-            std::to_string(1e3 * run.latency_mean_s) + " ms");
+        said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
+                 std::to_string(1e3 * run.latency_mean_s) + " ms");
     }
 
-    void memory(int workers, bool preload, const std::vector<std::string>& paths, const std::string& id) {
-        AppRun run;
-        run.id = id;
-        run.kind = AppRunKind::memory;
+    void memory(int workers, bool preload, const Placement& where, const std::vector<std::string>& paths,
+                const std::string& id) {
+        AppRun run = begin(id, AppRunKind::memory, where);
         run.workers = workers;
         run.clients = workers;
         run.preload = preload;
-        run.started_at = utc_now_iso8601();
-        const std::unique_ptr<GunicornServer> server = start(workers, preload);
+        const std::unique_ptr<GunicornServer> server = start(workers, preload, where);
         run.boot_s = server->boot_s();
         run.master_pss_boot_kib = read_pss_kib(server->master_pid());
         for (pid_t pid : server->worker_pids())
@@ -305,10 +472,9 @@ private:
         // Every URL, so that each worker has served each kind of request (with -c workers,
         // hey's clients reach them all) and written to the pages it shares.
         for (const std::string& path : paths) {
-            const HeyOutcome hey = run_hey(url_of(*server, path), 4 * workers, workers, options_.timeout_s,
-                                           options_.temp_root);
-            run.requests += hey.sent;
-            for (const HeyRecord& r : hey.records) run.completed += answered(r.status) ? 1 : 0;
+            const HeyOutcome outcome = hey(*server, path, 4 * workers, workers, where)->finish();
+            run.requests += outcome.sent;
+            for (const HeyRecord& r : outcome.records) run.completed += answered(r.status) ? 1 : 0;
         }
         log_.take();
         run.master_pss_kib = read_pss_kib(server->master_pid());
@@ -317,8 +483,70 @@ private:
         append(run);
         double total = run.master_pss_kib.value_or(0);
         for (double kib : run.worker_pss_kib) total += kib;
-        say(run.id + ": boot " + std::to_string(run.boot_s) + " s, PSS " + std::to_string(total / 1024) +
-            " MiB in all after the requests");
+        said_run(run.id + ": boot " + std::to_string(run.boot_s) + " s, PSS " + std::to_string(total / 1024) +
+                 " MiB in all after the requests");
+    }
+
+    // One hey per URL, all started before any is waited for; the run's makespan is the
+    // longest hey's (they start within milliseconds of each other), each URL's throughput its
+    // responses over that makespan, as the simulator counts them.
+    void mix(const MixConfig& config, const Placement& where, const std::vector<std::string>& paths,
+             const std::string& id) {
+        std::vector<double> weights;
+        for (const std::string& path : paths)
+            for (const auto& [p, w] : options_.urls)
+                if (p == path) weights.push_back(w);
+        const int clients = std::max(config.clients, static_cast<int>(paths.size()));
+        const std::vector<int> split = split_clients(weights, clients);
+        AppRun run = begin(id, AppRunKind::mix, where);
+        run.workers = config.workers;
+        run.clients = clients;
+        const std::unique_ptr<GunicornServer> server = start(config.workers, false, where);
+        run.probe_before_ns = probe_ns(where);
+        const double cpu_before_s = workers_cpu_s(*server);
+        std::vector<HeyOutcome> outcomes;
+        {
+            std::vector<std::unique_ptr<HeyRun>> heys;
+            for (std::size_t i = 0; i < paths.size(); ++i)
+                heys.push_back(hey(*server, paths[i], plan_.mix_requests_per_client * split[i], split[i], where));
+            for (const auto& h : heys) outcomes.push_back(h->finish());
+        }
+        run.worker_cpu_s = workers_cpu_s(*server) - cpu_before_s;
+        for (const RequestSample& s : log_.take()) {
+            run.hooks_cpu_s += s.cpu_s;
+            ++run.hooked_requests;
+        }
+        // PSS after the load: the memory model's held-out check at these worker counts.
+        run.master_pss_kib = read_pss_kib(server->master_pid());
+        for (pid_t pid : server->worker_pids())
+            if (const auto kib = read_pss_kib(pid)) run.worker_pss_kib.push_back(*kib);
+        run.probe_after_ns = probe_ns(where);
+        std::vector<const HeyRecord*> all;
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+            if (const std::string why = check_url(paths[i], outcomes[i], *server, options_.timeout_s); !why.empty()) {
+                skip(why + " (in " + id + ")");
+                return;
+            }
+            run.makespan_s = std::max(run.makespan_s, hey_makespan_s(outcomes[i].records));
+            run.requests += outcomes[i].sent;
+            run.loadgen_cpu_s += outcomes[i].cpu_s;
+            for (const HeyRecord& r : outcomes[i].records) all.push_back(&r);
+        }
+        const LatencyFigures f = latency_figures(all);
+        run.completed = f.completed;
+        run.latency_mean_s = f.mean_s;
+        run.latency_p99_s = f.p99_s;
+        run.throughput_rps = run.makespan_s > 0 ? static_cast<double>(run.completed) / run.makespan_s : 0;
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+            const LatencyFigures u = latency_figures(pointers(outcomes[i].records));
+            run.per_url.push_back({paths[i], split[i], outcomes[i].sent, u.completed,
+                                   run.makespan_s > 0 ? static_cast<double>(u.completed) / run.makespan_s : 0,
+                                   u.mean_s, u.p99_s});
+        }
+        append(run);
+        said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
+                 std::to_string(1e3 * run.latency_mean_s) + " ms, p99 " + std::to_string(1e3 * run.latency_p99_s) +
+                 " ms");
     }
 
     const AppSessionOptions& options_;
@@ -328,6 +556,7 @@ private:
     RequestLog log_;
     std::set<std::string> done_;
     std::ofstream out_;
+    int planned_ = 0, finished_ = 0;
 };
 
 }  // namespace

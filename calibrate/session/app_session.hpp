@@ -7,6 +7,7 @@
 // A URL whose requests get a status outside 2xx/3xx, or no response (a worker killed by
 // Gunicorn's --timeout), is skipped with a message naming it; its finished runs stay.
 
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -32,6 +33,9 @@ struct AppSessionOptions {
     std::string server_dir;    // request_hooks.py and gunicorn_hooks.py
     std::string gunicorn = "gunicorn";
     double timeout_s = 30;     // Gunicorn's --timeout
+    // See HarnessOptions::session_nice: other sessions' builds on a shared host otherwise take
+    // a share of the server's core (a one-worker CPU-bound URL served at half its speed).
+    std::optional<int> session_nice = -10;
     std::string temp_root;
     std::ostream* log = nullptr;  // one line per run
 };
