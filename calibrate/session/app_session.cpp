@@ -15,6 +15,7 @@
 #include "calibrate/harness/cpu_affinity.hpp"
 #include "calibrate/harness/emergency_stop.hpp"
 #include "calibrate/harness/gunicorn_server.hpp"
+#include "calibrate/harness/loopback_http.hpp"
 #include "calibrate/harness/proc_stats.hpp"
 #include "calibrate/harness/speed_probe.hpp"
 #include "calibrate/harness/temp_directory.hpp"
@@ -389,6 +390,20 @@ private:
     }
 
     bool serial(GunicornServer& server, const Placement& where, const std::string& path) {
+        // One request first: a URL that fails (an error status, a worker killed by the
+        // timeout) is skipped after one request, not after the serial run's dozens.
+        const auto status = http_get_status(server.port(), path,
+                                            std::chrono::milliseconds(static_cast<long>(1000 * (options_.timeout_s + 5))));
+        if (!status || !answered(*status)) {
+            std::string why = "URL " + path + (status ? " answered " + std::to_string(*status) + " to its first request"
+                                                      : ": its first request got no response");
+            if (server.log_tail(20000).find("WORKER TIMEOUT") != std::string::npos)
+                why += " (Gunicorn's --timeout " + std::to_string(static_cast<int>(options_.timeout_s)) +
+                       " s killed the worker: WORKER TIMEOUT in its log)";
+            skip(why);
+            return false;
+        }
+        log_.take();
         AppRun run = begin("serial " + path, AppRunKind::serial, where);
         run.path = path;
         run.requests = plan_.serial_requests;
