@@ -143,6 +143,13 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     s.load = q.load;
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;
+    if (q.preload) {
+        if (!profile.app || !profile.app->preload_memory)
+            throw std::invalid_argument(
+                "preload (--preload): the profile '" + profile.name +
+                "' has no memory measured with Gunicorn's --preload; `workersim calibrate --app` measures it");
+        s.memory = *profile.app->preload_memory;
+    }
 
     if (!(w.gil_free_share >= 0 && w.gil_free_share <= 1))
         throw InvalidField("workload.gil_free_share", w.gil_free_share, "a share in 0..1");
