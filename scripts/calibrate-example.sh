@@ -23,6 +23,7 @@ stub=""
 pg_data=""
 cleanup() {
   [[ -n "$stub" ]] && kill "$stub" 2>/dev/null && wait "$stub" 2>/dev/null
+  [[ -n "$stub" ]] && kill -0 "$stub" 2>/dev/null && echo "the stub (pid $stub) did not stop" >&2
   [[ -n "$pg_data" ]] && runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_data" -m fast -w stop >/dev/null 2>&1
   rm -rf "$work"
 }
@@ -31,8 +32,11 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # A service in its own session at nice -10 (autogroup: a plain nice would rank it only
-# within ours), pinned to core 0.
-pinned() { setsid bash -c 'echo -10 > /proc/self/autogroup; exec taskset -c 0 "$@"' pinned "$@"; }
+# within ours), pinned to core 0. It execs, so that `pinned ... &` leaves $! the service's own
+# pid for the cleanup to stop (a function run in the background is a subshell of its own: a
+# plain call would leave the service orphaned, holding flock's lock on the measurement lock
+# file it inherited); run it in ( ) to wait for it.
+pinned() { exec setsid bash -c 'echo -10 > /proc/self/autogroup; exec taskset -c 0 "$@"' pinned "$@"; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 stub_port=$(free_port)
@@ -50,8 +54,8 @@ if [[ "${1:-}" != "--no-postgres" ]]; then
   mkdir -p "$pg_data" "$work/sock" && chown postgres "$pg_data" "$work/sock"
   runuser -u postgres -- /usr/lib/postgresql/15/bin/initdb -D "$pg_data" -A trust -U postgres > "$work/initdb.log" 2>&1 ||
     { cat "$work/initdb.log"; pg_data=""; exit 1; }
-  pinned runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_data" -w -l "$work/pg.log" \
-    -o "-p $pg_port -k $work/sock -c listen_addresses=''" start > /dev/null || { cat "$work/pg.log"; exit 1; }
+  (pinned runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D "$pg_data" -w -l "$pg_data/server.log" \
+    -o "-p $pg_port -k $work/sock -c listen_addresses=''" start > /dev/null) || { cat "$pg_data/server.log"; exit 1; }
   urls+=(--url /orders=0.2)
   env+=(--env "PGHOST=$work/sock" --env "PGPORT=$pg_port" --env PGUSER=postgres --env PGDATABASE=postgres)
 fi
