@@ -63,6 +63,15 @@ Plan plan_for(bool quick, int url_count) {
 
 bool answered(int status) { return status >= 200 && status < 400; }
 
+// What became of one attempt at a run: kept in the runs file, its URL skipped, or made while
+// the host ran off its usual speed (kept aside in RUNS.unsteady, to be made again).
+enum class Outcome { kept, skipped, unsteady };
+
+// A run is made at most this many times while the host's probes say it ran off its usual speed
+// (the reference session's policy, calibrate/session/calibration_session.cpp): a speed probe
+// of 108 ns beside the usual 67 predicted a one-core run 29% slower than it ran.
+constexpr int kAttemptsPerRun = 3;
+
 // Gunicorn on the host's last `cores` cores, hey on the others: the harness's rule
 // (calibrate/session/experiment.cpp), so that hey reading a large response does not take a
 // core the model gives the server. All the host's cores: hey shares them, as recorded.
@@ -265,6 +274,8 @@ public:
     }
 
     void run() {
+        // The host's usual speed to judge each run's probes by: three probes before the first.
+        for (int k = 0; k < 3; ++k) probes_.push_back(probe_ns(placement(1)));
         planned_ = static_cast<int>(options_.urls.size() * (1 + plan_.contended_cores.size()) +
                                     2 * plan_.memory_workers.size() + plan_.mixes.size());
         std::vector<std::string> usable;
@@ -279,9 +290,12 @@ public:
                     continue;
                 }
                 if (!server) server = start(1, false, one);
-                if (serial(*server, one, path)) usable.push_back(path);
+                if (steadily([&] { return serial(*server, one, path); }) == Outcome::kept) usable.push_back(path);
             }
         }
+        // The plan's length now that the skipped URLs are known.
+        planned_ = finished_ + static_cast<int>(usable.size() * plan_.contended_cores.size() +
+                                                2 * plan_.memory_workers.size() + plan_.mixes.size());
         for (int cores : plan_.contended_cores) {
             const Placement where = placement(cores);
             std::unique_ptr<GunicornServer> server;
@@ -292,8 +306,11 @@ public:
                     ++finished_;
                     continue;
                 }
-                if (!server) server = start(1, false, where);
-                contended(*server, where, path, id);
+                if (!server) {
+                    server = start(1, false, where);
+                    warm(*server, 1, usable, where);
+                }
+                steadily([&] { return contended(*server, where, path, id); });
             }
         }
         if (usable.empty()) return;
@@ -309,7 +326,7 @@ public:
             const std::string id =
                 "mix w" + std::to_string(m.workers) + " c" + std::to_string(m.clients) + " " + cores_label(where);
             if (done_.count(id)) ++finished_;
-            else mix(m, where, usable, id);
+            else steadily([&] { return mix(m, where, usable, id); });
         }
     }
 
@@ -373,6 +390,34 @@ private:
         done_.insert(run.id);
     }
 
+    // A load run is kept when both its probes were near the host's usual speed, or on its
+    // last attempt; else it goes to RUNS.unsteady and the caller makes it again.
+    bool keep(const AppRun& run) {
+        const double usual_ns = usual_probe_ns(probes_);
+        const double tolerance = unsteady_tolerance(probes_);
+        const double before_ns = run.probe_before_ns.value_or(usual_ns);
+        const double after_ns = run.probe_after_ns.value_or(usual_ns);
+        probes_.push_back(before_ns);
+        probes_.push_back(after_ns);
+        if (attempt_ >= kAttemptsPerRun || steady_host(before_ns, after_ns, usual_ns, tolerance)) {
+            append(run);
+            return true;
+        }
+        std::ofstream unsteady(options_.runs_path + ".unsteady", std::ios::app);
+        unsteady << to_json(run).dump() << "\n";
+        say(run.id + ": made again, the host ran off its usual speed (probes " + std::to_string(before_ns) + " and " +
+            std::to_string(after_ns) + " ns against " + std::to_string(usual_ns) + ")");
+        return false;
+    }
+
+    // `attempt` runs `make` until its run is kept or skipped, at most kAttemptsPerRun times.
+    template <class Make>
+    Outcome steadily(Make make) {
+        Outcome outcome = Outcome::unsteady;
+        for (attempt_ = 1; attempt_ <= kAttemptsPerRun && outcome == Outcome::unsteady; ++attempt_) outcome = make();
+        return outcome;
+    }
+
     void say(const std::string& line) {
         if (options_.log) *options_.log << "workersim calibrate --app: " << line << std::endl;
     }
@@ -389,7 +434,15 @@ private:
         say("skipped: " + why);
     }
 
-    bool serial(GunicornServer& server, const Placement& where, const std::string& path) {
+    // A fresh server's first requests pay one-off costs in each worker (lazy imports, a first
+    // database connection, caches filling) that the serial runs' warm-up leaves out of the
+    // profile: the held-out runs measure warm workers too. Each URL, three requests per worker.
+    void warm(GunicornServer& server, int workers, const std::vector<std::string>& paths, const Placement& where) {
+        for (const std::string& path : paths) hey(server, path, 3 * workers, workers, where)->finish();
+        log_.take();
+    }
+
+    Outcome serial(GunicornServer& server, const Placement& where, const std::string& path) {
         // One request first: a URL that fails (an error status, a worker killed by the
         // timeout) is skipped after one request, not after the serial run's dozens.
         const auto status = http_get_status(server.port(), path,
@@ -401,7 +454,7 @@ private:
                 why += " (Gunicorn's --timeout " + std::to_string(static_cast<int>(options_.timeout_s)) +
                        " s killed the worker: WORKER TIMEOUT in its log)";
             skip(why);
-            return false;
+            return Outcome::skipped;
         }
         log_.take();
         AppRun run = begin("serial " + path, AppRunKind::serial, where);
@@ -415,7 +468,7 @@ private:
         run.probe_after_ns = probe_ns(where);
         if (const std::string why = check_url(path, outcome, server, options_.timeout_s); !why.empty()) {
             skip(why);
-            return false;
+            return Outcome::skipped;
         }
         record_load(outcome, run);
         int seen = 0;
@@ -430,9 +483,9 @@ private:
         if (run.cpu_s.empty()) {
             skip("URL " + path + ": the hooks saw no request (is " + options_.server_dir +
                  "/request_hooks.py the config Gunicorn ran?)");
-            return false;
+            return Outcome::skipped;
         }
-        append(run);
+        if (!keep(run)) return Outcome::unsteady;
         double cpu = 0, io = 0;
         for (double c : run.cpu_s) cpu += c;
         for (double i : run.io_s) io += i;
@@ -440,10 +493,10 @@ private:
         said_run(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + std::to_string(1e3 * cpu / n) +
                  " ms, IO " + std::to_string(1e3 * io / n) + " ms per request, hey " +
                  std::to_string(1e3 * run.latency_mean_s) + " ms");
-        return true;
+        return Outcome::kept;
     }
 
-    void contended(GunicornServer& server, const Placement& where, const std::string& path, const std::string& id) {
+    Outcome contended(GunicornServer& server, const Placement& where, const std::string& path, const std::string& id) {
         AppRun run = begin(id, AppRunKind::contended, where);
         run.path = path;
         run.clients = plan_.contended_clients;
@@ -456,7 +509,7 @@ private:
         run.probe_after_ns = probe_ns(where);
         if (const std::string why = check_url(path, outcome, server, options_.timeout_s); !why.empty()) {
             skip(why + " (with " + std::to_string(run.clients) + " clients)");
-            return;
+            return Outcome::skipped;
         }
         record_load(outcome, run);
         for (const RequestSample& s : samples) {
@@ -468,9 +521,10 @@ private:
         }
         run.per_url.push_back({path, run.clients, run.requests, run.completed, run.throughput_rps,
                                run.latency_mean_s, run.latency_p99_s});
-        append(run);
+        if (!keep(run)) return Outcome::unsteady;
         said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
                  std::to_string(1e3 * run.latency_mean_s) + " ms");
+        return Outcome::kept;
     }
 
     void memory(int workers, bool preload, const Placement& where, const std::vector<std::string>& paths,
@@ -505,8 +559,8 @@ private:
     // One hey per URL, all started before any is waited for; the run's makespan is the
     // longest hey's (they start within milliseconds of each other), each URL's throughput its
     // responses over that makespan, as the simulator counts them.
-    void mix(const MixConfig& config, const Placement& where, const std::vector<std::string>& paths,
-             const std::string& id) {
+    Outcome mix(const MixConfig& config, const Placement& where, const std::vector<std::string>& paths,
+                const std::string& id) {
         std::vector<double> weights;
         for (const std::string& path : paths)
             for (const auto& [p, w] : options_.urls)
@@ -517,6 +571,7 @@ private:
         run.workers = config.workers;
         run.clients = clients;
         const std::unique_ptr<GunicornServer> server = start(config.workers, false, where);
+        warm(*server, config.workers, paths, where);
         run.probe_before_ns = probe_ns(where);
         const double cpu_before_s = workers_cpu_s(*server);
         std::vector<HeyOutcome> outcomes;
@@ -540,7 +595,7 @@ private:
         for (std::size_t i = 0; i < paths.size(); ++i) {
             if (const std::string why = check_url(paths[i], outcomes[i], *server, options_.timeout_s); !why.empty()) {
                 skip(why + " (in " + id + ")");
-                return;
+                return Outcome::skipped;
             }
             run.makespan_s = std::max(run.makespan_s, hey_makespan_s(outcomes[i].records));
             run.requests += outcomes[i].sent;
@@ -558,10 +613,11 @@ private:
                                    run.makespan_s > 0 ? static_cast<double>(u.completed) / run.makespan_s : 0,
                                    u.mean_s, u.p99_s});
         }
-        append(run);
+        if (!keep(run)) return Outcome::unsteady;
         said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
                  std::to_string(1e3 * run.latency_mean_s) + " ms, p99 " + std::to_string(1e3 * run.latency_p99_s) +
                  " ms");
+        return Outcome::kept;
     }
 
     const AppSessionOptions& options_;
@@ -572,6 +628,8 @@ private:
     std::set<std::string> done_;
     std::ofstream out_;
     int planned_ = 0, finished_ = 0;
+    std::vector<double> probes_;  // every speed probe so far: the host's usual speed
+    int attempt_ = 1;
 };
 
 }  // namespace
