@@ -76,6 +76,9 @@ struct AppRun {
     // difference is Gunicorn's own per-request work outside the hooks.
     double worker_cpu_s = 0, hooks_cpu_s = 0;
     std::int64_t hooked_requests = 0;  // requests the hooks saw during the load
+    // The hooks' windows summed over those requests: wall time and time waiting for a core
+    // (what a worker's request took inside Gunicorn, against hey's latency outside it).
+    double hooks_wall_s = 0, hooks_run_delay_s = 0;
     double boot_s = 0;
     // Memory runs: PSS (KiB) of the master and each worker, at boot and after the requests.
     std::optional<double> master_pss_boot_kib, master_pss_kib;

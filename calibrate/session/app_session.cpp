@@ -54,11 +54,11 @@ struct Plan {
 Plan plan_for(bool quick, int url_count) {
     const int u = std::max(1, url_count);
     std::vector<MixConfig> mixes = {{2, 2 * u, 0}, {u + 1, u, 0}, {2, 2 * u, 1}};
-    if (quick) return {33, 3, 30, {1, 0}, {1, 2}, mixes, 8};
+    if (quick) return {33, 3, 30, {1, 0}, {1, 2}, mixes, 20};
     std::vector<int> workers;
     for (int w = 1; w <= std::max(2, host_core_count() + 1); ++w) workers.push_back(w);
     mixes.push_back({3, 3 * u, 0});
-    return {203, 3, 90, {1, 0}, workers, mixes, 20};
+    return {203, 3, 90, {1, 0}, workers, mixes, 50};
 }
 
 bool answered(int status) { return status >= 200 && status < 400; }
@@ -474,6 +474,8 @@ private:
         int seen = 0;
         for (const RequestSample& s : samples) {
             run.hooks_cpu_s += s.cpu_s;
+            run.hooks_wall_s += s.wall_s;
+            run.hooks_run_delay_s += s.run_delay_s;
             ++run.hooked_requests;
             if (++seen <= kWarmupRequests) continue;
             run.cpu_s.push_back(s.cpu_s);
@@ -514,6 +516,8 @@ private:
         record_load(outcome, run);
         for (const RequestSample& s : samples) {
             run.hooks_cpu_s += s.cpu_s;
+            run.hooks_wall_s += s.wall_s;
+            run.hooks_run_delay_s += s.run_delay_s;
             ++run.hooked_requests;
             run.cpu_s.push_back(s.cpu_s);
             run.io_s.push_back(s.io_s());
@@ -584,6 +588,8 @@ private:
         run.worker_cpu_s = workers_cpu_s(*server) - cpu_before_s;
         for (const RequestSample& s : log_.take()) {
             run.hooks_cpu_s += s.cpu_s;
+            run.hooks_wall_s += s.wall_s;
+            run.hooks_run_delay_s += s.run_delay_s;
             ++run.hooked_requests;
         }
         // PSS after the load: the memory model's held-out check at these worker counts.

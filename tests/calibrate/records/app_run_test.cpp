@@ -48,6 +48,8 @@ TEST_CASE("a mix run's placement, probes, hey CPU and per-URL loads survive JSON
     r.probe_before_ns = 71.5;
     r.probe_after_ns = 73;
     r.loadgen_cpu_s = 0.42;
+    r.hooks_wall_s = 1.5;
+    r.hooks_run_delay_s = 0.25;
     r.per_url = {{"/a", 4, 32, 32, 10.5, 0.2, 0.4}, {"/b", 2, 16, 15, 5, 0.1, 0.3}};
     const AppRun back = app_run_from_json(to_json(r), "test");
     CHECK(back.kind == AppRunKind::mix);
@@ -55,6 +57,8 @@ TEST_CASE("a mix run's placement, probes, hey CPU and per-URL loads survive JSON
     CHECK(back.loadgen_shared);
     CHECK(back.probe_after_ns == 73);
     CHECK(back.loadgen_cpu_s == 0.42);
+    CHECK(back.hooks_wall_s == 1.5);
+    CHECK(back.hooks_run_delay_s == 0.25);
     REQUIRE(back.per_url.size() == 2);
     CHECK(back.per_url[1].path == "/b");
     CHECK(back.per_url[1].completed == 15);

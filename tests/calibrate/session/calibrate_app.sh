@@ -60,16 +60,16 @@ urls = {u["path"]: u for u in profile["app"]["urls"]}
 if sorted(urls) != ["/digest", "/report"]:
     problems.append("URLs %s" % sorted(urls))
 for path, u in urls.items():
-    cpu_ms = 1e3 * u["cpu"]["mean_s"]
-    io_ms = 1e3 * u["io"]["mean_s"]
+    cpu_ms = 1e3 * u["cpu_s"]["mean_s"]
+    io_ms = 1e3 * u["io_s"]["mean_s"]
     # Both views are CPU in the app (pure Python, C hashing): milliseconds of it, little IO.
     if not 1 <= cpu_ms <= 500:
         problems.append("%s CPU %.2f ms" % (path, cpu_ms))
     if not 0 <= io_ms <= cpu_ms:
         problems.append("%s IO %.2f ms for %.2f ms of CPU" % (path, io_ms, cpu_ms))
-memory = profile["memory"]
-if not 5 * 1024 <= memory["worker_private_kib"] <= 500 * 1024:
-    problems.append("worker private %.0f KiB" % memory["worker_private_kib"])
+memory = profile["memory_kib"]
+if not 5 * 1024 <= memory["worker_private"] <= 500 * 1024:
+    problems.append("worker private %.0f KiB" % memory["worker_private"])
 kinds = sorted({r["kind"] for r in runs})
 if kinds != ["contended", "memory", "mix", "serial"]:
     problems.append("run kinds %s" % kinds)
