@@ -75,6 +75,10 @@ nlohmann::json to_json(const AppRun& r) {
     if (r.probe_after_ns) j["probe_after_ns"] = *r.probe_after_ns;
     if (r.loadgen_cpu_s > 0) j["loadgen_cpu_s"] = r.loadgen_cpu_s;
     if (r.hooks_wall_s > 0) j["hooks_wall_s"] = r.hooks_wall_s;
+    if (r.server_cores_window_s > 0) {
+        j["server_cores_busy_s"] = r.server_cores_busy_s;
+        j["server_cores_window_s"] = r.server_cores_window_s;
+    }
     if (r.hooks_run_delay_s > 0) j["hooks_run_delay_s"] = r.hooks_run_delay_s;
     if (!r.per_url.empty()) {
         j["per_url"] = nlohmann::json::array();
@@ -132,6 +136,8 @@ AppRun app_run_from_json(const nlohmann::json& json, const std::string& where) {
         if (r.has("probe_after_ns")) run.probe_after_ns = r.number("probe_after_ns", 0, kMax);
         run.loadgen_cpu_s = r.number_or("loadgen_cpu_s", 0, 0, kMax);
         run.hooks_wall_s = r.number_or("hooks_wall_s", 0, 0, kMax);
+        run.server_cores_busy_s = r.number_or("server_cores_busy_s", 0, 0, kMax);
+        run.server_cores_window_s = r.number_or("server_cores_window_s", 0, 0, kMax);
         run.hooks_run_delay_s = r.number_or("hooks_run_delay_s", 0, 0, kMax);
         if (r.has("per_url")) {
             const nlohmann::json& list = r.raw("per_url");
