@@ -236,10 +236,7 @@ void print_app_validation(std::ostream& out, const AppValidation& v) {
 nlohmann::json app_validation_json(const AppValidation& v) {
     nlohmann::json runs = nlohmann::json::array();
     for (const AppRunComparison& c : v.runs) {
-        nlohmann::json run{{"id", c.id},
-                           {"kind", app_run_kind_name(c.kind)},
-                           {"cpu_time_factor", c.cpu_time_factor},
-                           {"core_availability", c.core_availability}};
+        nlohmann::json run{{"id", c.id}, {"kind", app_run_kind_name(c.kind)}, {"cpu_time_factor", c.cpu_time_factor}};
         for (std::size_t m = 0; m < kAppMetricCount; ++m)
             if (c.abs_pct_error[m])
                 run[app_metric_name(static_cast<AppMetric>(m))] = {
@@ -276,7 +273,6 @@ int validate_app(const po::variables_map& vm) {
     AppValidationOptions options;
     options.seed = seed_from(vm);
     options.host_speed = vm.count("ignore-host-speed") == 0;
-    options.host_load = vm.count("ignore-host-load") == 0;
     if (vm.count("seeds"))
         options.seeds = static_cast<int>(parse_integer("--seeds", vm["seeds"].as<std::string>(), 1, 100));
     AppValidation validation;
@@ -291,8 +287,7 @@ int validate_app(const po::variables_map& vm) {
     }
     std::cout << "workersim validate: " << validation.runs.size() << " held-out runs of " << path
               << " against calibration '" << profile.name << "'"
-              << (options.host_speed ? "" : " (host speed probes ignored)")
-              << (options.host_load ? "" : " (other processes' share of the cores ignored)") << "\n";
+              << (options.host_speed ? "" : " (host speed probes ignored)") << "\n";
     print_app_validation(std::cout, validation);
     return 0;
 }
@@ -307,7 +302,6 @@ int validate_command(int argc, const char* const* argv) {
         ("runs", po::value<std::string>(), "the runs file (JSON lines) from `workersim calibrate` (required, or --app-runs)")
         ("app-runs", po::value<std::string>(), "instead: the runs file of `workersim calibrate --app`, its held-out runs (contended and mix) against the app's profile given by --calibration")
         ("holdout-only", "only the runs held out of the fit: an out-of-sample check")
-        ("ignore-host-load", "--app-runs: predict every run as if the server had its cores to itself, ignoring what other processes took of them (/proc/stat beside each run)")
         ("ignore-host-speed", "predict every run at the profile's host speed, ignoring the speed probes the runs and the profile carry")
         ("seeds", po::value<std::string>(), "simulations averaged per run, 1..100 (default 16)")
         ("json", "print one JSON object instead of the table");

@@ -75,13 +75,6 @@ const char* app_metric_name(AppMetric metric) {
     return "?";
 }
 
-double app_run_core_availability(const AppRun& run) {
-    if (!run.cores || run.server_cores_window_s <= 0) return 1;
-    const double ours_s = run.worker_cpu_s + (run.loadgen_shared ? run.loadgen_cpu_s : 0);
-    const double others_s = std::max(0.0, run.server_cores_busy_s - ours_s);
-    return std::clamp(1 - others_s / (*run.cores * run.server_cores_window_s), 0.5, 1.0);
-}
-
 double app_run_cpu_time_factor(const Profile& profile, const AppRun& run) {
     const std::optional<double> run_ns = probe_ns(run);
     if (!run_ns || profile.host_probe_ns <= 0) return 1.0;
@@ -99,10 +92,7 @@ AppValidation validate_app_runs(const Profile& profile, const std::vector<AppRun
         AppRunComparison c;
         c.id = run.id;
         c.kind = run.kind;
-        c.core_availability = options.host_load ? app_run_core_availability(run) : 1.0;
-        // Other processes' share of the cores slows every CPU phase by as much, as a slower
-        // host would (processor sharing).
-        c.cpu_time_factor = (options.host_speed ? app_run_cpu_time_factor(profile, run) : 1.0) / c.core_availability;
+        c.cpu_time_factor = options.host_speed ? app_run_cpu_time_factor(profile, run) : 1.0;
         Scenario scenario;
         try {
             scenario = scenario_for(profile, run, c.cpu_time_factor);

@@ -25,9 +25,6 @@ struct AppValidationOptions {
     std::uint64_t seed = 1;
     int seeds = 16;          // simulations averaged per run
     bool host_speed = true;  // predict at the run's probed speed relative to the profile's
-    // Predict with the share of the server's cores other processes left the run
-    // (app_run_core_availability): a shared host's other sessions took 5-15% of them.
-    bool host_load = true;
 };
 
 struct UrlComparison {
@@ -39,8 +36,7 @@ struct UrlComparison {
 struct AppRunComparison {
     std::string id;
     AppRunKind kind = AppRunKind::contended;
-    double cpu_time_factor = 1;    // the host's speed and availability together
-    double core_availability = 1;  // app_run_core_availability, or 1 when ignored
+    double cpu_time_factor = 1;
     std::array<std::optional<double>, kAppMetricCount> measured{};
     std::array<double, kAppMetricCount> predicted{};
     std::array<std::optional<double>, kAppMetricCount> abs_pct_error{};  // run-level metrics only
@@ -61,11 +57,6 @@ struct AppValidation {
 
 // The run's host speed over the profile's (both probed), else 1.
 double app_run_cpu_time_factor(const Profile& profile, const AppRun& run);
-
-// The share of the server's cores left to the run by processes other than its workers (and
-// hey, where it shares them): 1 - (busy - ours) / (cores x wall), from /proc/stat over the load;
-// 1 when not measured, at least 0.5 (a run that lost more says nothing of the model).
-double app_run_core_availability(const AppRun& run);
 
 // Throws std::invalid_argument when the profile has no app, or a run names a URL it lacks.
 AppValidation validate_app_runs(const Profile& profile, const std::vector<AppRun>& runs,

@@ -80,7 +80,7 @@ struct AppRun {
     // (what a worker's request took inside Gunicorn, against hey's latency outside it).
     double hooks_wall_s = 0, hooks_run_delay_s = 0;
     // The server's cores' busy time (/proc/stat, every process) over the load and the load's
-    // wall time: what other processes took of those cores (0 when not measured).
+    // wall time (0 when not measured): the host's load beside the run.
     double server_cores_busy_s = 0, server_cores_window_s = 0;
     double boot_s = 0;
     // Memory runs: PSS (KiB) of the master and each worker, at boot and after the requests.

@@ -128,11 +128,11 @@ double workers_cpu_s(const GunicornServer& server) {
     return s;
 }
 
-// The server's cores' busy time over the load and how long it lasted (/proc/stat): beyond
-// our workers' (and hey's, where it shares them), what other processes took of the cores the
-// model gives the server. On this shared host other sessions' builds took 5-15% of a core
-// pinned to the server even with it at nice -10 (the hooks' run delay, 1-3 ms per request
-// of a one-client run).
+// The server's cores' busy time over the load and how long it lasted (/proc/stat), kept as
+// a record of the host's load beside the run. Not a measure of what other processes took
+// from the server: they also run in the time the workers leave idle (a one-worker /partner
+// run's core was 50% busy with others while its requests waited on the stub), which slows
+// nothing; the hooks' run delay is what the workers waited for a core.
 class HostLoadWindow {
 public:
     explicit HostLoadWindow(CoreList cores)

@@ -90,22 +90,3 @@ TEST_CASE("the serial and memory runs are the fit's, not held out") {
     CHECK(validate_app_runs(io_only_app(), {serial}, {}).runs.empty());
     CHECK_THROWS_AS(validate_app_runs(ideal_profile(), {mix_run(0.1, 0.3)}, {}), std::invalid_argument);
 }
-
-TEST_CASE("what other processes took of the server's cores slows the prediction by as much") {
-    AppRun r = mix_run(0.1, 0.3);
-    r.cores = 2;
-    r.loadgen_shared = true;
-    r.worker_cpu_s = 0.5;
-    r.loadgen_cpu_s = 0.1;
-    r.server_cores_window_s = 3;
-    r.server_cores_busy_s = 0.6 + 1.2;  // ours, and 1.2 core-seconds of others': 20% of 2 x 3
-    CHECK(app_run_core_availability(r) == Approx(0.8));
-    CHECK(validate_app_runs(io_only_app(), {r}, {}).runs[0].cpu_time_factor == Approx(1.25));
-    AppValidationOptions ignore;
-    ignore.host_load = false;
-    CHECK(validate_app_runs(io_only_app(), {r}, ignore).runs[0].cpu_time_factor == 1);
-    r.server_cores_busy_s = 0.3;  // less than ours (tick rounding): all the cores were ours
-    CHECK(app_run_core_availability(r) == 1);
-    r.server_cores_window_s = 0;  // not measured
-    CHECK(app_run_core_availability(r) == 1);
-}
