@@ -35,7 +35,8 @@ constexpr int kWarmupRequests = 3;
 struct MixConfig {
     int workers;
     int clients;
-    int cores;  // 0: all the host's
+    int cores;             // 0: all the host's
+    bool uniform = false;  // the clients split evenly over the URLs: another mix than the weights'
 };
 
 struct Plan {
@@ -53,12 +54,14 @@ struct Plan {
 // URL), so the clients scale with the URLs.
 Plan plan_for(bool quick, int url_count) {
     const int u = std::max(1, url_count);
-    std::vector<MixConfig> mixes = {{2, 2 * u, 0}, {u + 1, u, 0}, {2, 2 * u, 1}};
-    if (quick) return {33, 3, 30, {1, 0}, {1, 2}, mixes, 20};
+    std::vector<MixConfig> mixes = {{2, 2 * u, 0}, {u + 1, u, 0}, {2, 2 * u, 1}, {3, 2 * u, 0, true}};
+    // Three worker counts for memory: two give private and shared pages exactly, with no
+    // residual to say whether PSS is linear in the workers.
+    if (quick) return {33, 3, 60, {1, 0}, {1, 2, 3}, mixes, 20};
     std::vector<int> workers;
     for (int w = 1; w <= std::max(2, host_core_count() + 1); ++w) workers.push_back(w);
     mixes.push_back({3, 3 * u, 0});
-    return {203, 3, 90, {1, 0}, workers, mixes, 50};
+    return {203, 3, 120, {1, 0}, workers, mixes, 50};
 }
 
 bool answered(int status) { return status >= 200 && status < 400; }
@@ -343,8 +346,8 @@ public:
             }
         for (const MixConfig& m : plan_.mixes) {
             const Placement where = placement(m.cores);
-            const std::string id =
-                "mix w" + std::to_string(m.workers) + " c" + std::to_string(m.clients) + " " + cores_label(where);
+            const std::string id = "mix w" + std::to_string(m.workers) + " c" + std::to_string(m.clients) + " " +
+                                   cores_label(where) + (m.uniform ? " uniform" : "");
             if (done_.count(id)) ++finished_;
             else steadily([&] { return mix(m, where, usable, id); });
         }
@@ -567,9 +570,11 @@ private:
         for (pid_t pid : server->worker_pids())
             if (const auto kib = read_pss_kib(pid)) run.worker_pss_boot_kib.push_back(*kib);
         // Every URL, so that each worker has served each kind of request (with -c workers,
-        // hey's clients reach them all) and written to the pages it shares.
+        // hey's clients reach them all) and written to the pages it shares; ten per worker, as
+        // a worker's memory grows with its first requests (the Django example's 2 workers: 110.7
+        // MiB after 32 requests, 119.3 MiB after a mix run's 248 with warm-up).
         for (const std::string& path : paths) {
-            const HeyOutcome outcome = hey(*server, path, 4 * workers, workers, where)->finish();
+            const HeyOutcome outcome = hey(*server, path, 10 * workers, workers, where)->finish();
             run.requests += outcome.sent;
             for (const HeyRecord& r : outcome.records) run.completed += answered(r.status) ? 1 : 0;
         }
@@ -593,6 +598,7 @@ private:
         for (const std::string& path : paths)
             for (const auto& [p, w] : options_.urls)
                 if (p == path) weights.push_back(w);
+        if (config.uniform) weights.assign(weights.size(), 1.0);
         const int clients = std::max(config.clients, static_cast<int>(paths.size()));
         const std::vector<int> split = split_clients(weights, clients);
         AppRun run = begin(id, AppRunKind::mix, where);
