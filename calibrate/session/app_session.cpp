@@ -22,6 +22,7 @@
 #include "calibrate/harness/text_file.hpp"
 #include "calibrate/harness/utc_time.hpp"
 #include "calibrate/load/hey.hpp"
+#include "calibrate/session/mix_clients.hpp"
 
 namespace workersim {
 
@@ -259,31 +260,6 @@ void record_load(const HeyOutcome& hey, AppRun& run) {
 
 std::string url_of(const GunicornServer& server, const std::string& path) {
     return "http://127.0.0.1:" + std::to_string(server.port()) + path;
-}
-
-// Clients per URL for a mix run: the weights' shares of `clients` by largest remainder, at
-// least one each (hey drives one URL), so `clients` >= the URLs.
-std::vector<int> split_clients(const std::vector<double>& weights, int clients) {
-    const std::size_t n = weights.size();
-    std::vector<int> split(n, 1);
-    double sum = 0;
-    for (double w : weights) sum += w;
-    int left = clients - static_cast<int>(n);
-    std::vector<double> want(n);
-    for (std::size_t i = 0; i < n; ++i) want[i] = std::max(0.0, weights[i] / sum * clients - 1);
-    for (std::size_t i = 0; i < n && left > 0; ++i) {
-        const int whole = std::min(left, static_cast<int>(std::floor(want[i])));
-        split[i] += whole;
-        want[i] -= whole;
-        left -= whole;
-    }
-    while (left > 0) {
-        const auto i = static_cast<std::size_t>(std::max_element(want.begin(), want.end()) - want.begin());
-        ++split[i];
-        want[i] -= 1;
-        --left;
-    }
-    return split;
 }
 
 class Session {
