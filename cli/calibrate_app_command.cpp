@@ -143,6 +143,10 @@ int calibrate_app(const po::variables_map& vm) {
     sources.runs_file = options.runs_path;
     sources.gunicorn = options.gunicorn;
     input.provenance = collect_provenance(sources);
+    if (outcome.runtime) {  // what Gunicorn's master said it runs on, over what PATH suggests
+        input.provenance.python_version = "Python " + outcome.runtime->python_version + " (" + outcome.runtime->python + ")";
+        input.provenance.gunicorn_version = "gunicorn (version " + outcome.runtime->gunicorn_version + ")";
+    }
     Profile profile;
     try {
         profile = fit_app_profile(outcome.runs, input);

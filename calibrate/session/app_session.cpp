@@ -349,6 +349,8 @@ private:
         try {
             auto server = std::make_unique<GunicornServer>(g);
             log_.take();  // anything before the run is not the run's
+            if (!outcome_.runtime)
+                outcome_.runtime = parse_app_runtime(read_text_file(logs_.path() + "/runtime.tsv"));
             return server;
         } catch (const std::runtime_error& e) {
             throw AppInputError("the app " + options_.callable + " did not start under Gunicorn (" +
@@ -647,6 +649,16 @@ private:
 };
 
 }  // namespace
+
+std::optional<AppRuntime> parse_app_runtime(const std::string& text) {
+    std::istringstream fields(text.substr(0, text.find('\n')));
+    AppRuntime r;
+    if (!std::getline(fields, r.python, '\t') || !std::getline(fields, r.python_version, '\t') ||
+        !std::getline(fields, r.gunicorn_version) || r.python.empty() || r.python_version.empty() ||
+        r.gunicorn_version.empty())
+        return std::nullopt;
+    return r;
+}
 
 std::vector<AppRun> read_app_runs(const std::string& path, bool* cut_off) {
     std::vector<AppRun> runs;

@@ -40,10 +40,22 @@ struct AppSessionOptions {
     std::ostream* log = nullptr;  // one line per run
 };
 
+// What Gunicorn's master reported of itself (request_hooks.py's when_ready).
+struct AppRuntime {
+    std::string python;            // sys.executable
+    std::string python_version;    // "3.11.2"
+    std::string gunicorn_version;  // "20.1.0"
+};
+
 struct AppSessionOutcome {
     std::vector<AppRun> runs;              // resumed and new
     std::vector<std::string> skipped;      // one message per URL left out
+    std::optional<AppRuntime> runtime;     // when this call started Gunicorn
 };
+
+// Reads request_hooks.py's runtime line (executable, Python version, Gunicorn version,
+// tab-separated); std::nullopt unless it has the three fields.
+std::optional<AppRuntime> parse_app_runtime(const std::string& text);
 
 // The runs of a runs file, in its order (none if it does not exist); a last line cut off
 // mid-write (the process was killed) is dropped and *cut_off set. Throws

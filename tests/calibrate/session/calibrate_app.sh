@@ -70,6 +70,9 @@ for path, u in urls.items():
 memory = profile["memory_kib"]
 if not 5 * 1024 <= memory["worker_private"] <= 500 * 1024:
     problems.append("worker private %.0f KiB" % memory["worker_private"])
+# The interpreter Gunicorn's master reported (request_hooks.py), Debian's here.
+if "/usr/bin/python3" not in profile["provenance"]["python_version"]:
+    problems.append("provenance python %s" % profile["provenance"]["python_version"])
 kinds = sorted({r["kind"] for r in runs})
 if kinds != ["contended", "memory", "mix", "serial"]:
     problems.append("run kinds %s" % kinds)
