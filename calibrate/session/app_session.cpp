@@ -32,7 +32,7 @@ namespace {
 // imports, caches filling): left out of the serial run's samples.
 constexpr int kWarmupRequests = 3;
 
-// A mix run: every URL at once, `clients_per_url` clients per URL share of the weights.
+// A mix run: every URL at once, `clients` split over them by weight (or evenly).
 struct MixConfig {
     int workers;
     int clients;
@@ -413,7 +413,7 @@ private:
         return false;
     }
 
-    // `attempt` runs `make` until its run is kept or skipped, at most kAttemptsPerRun times.
+    // Runs `make` until its run is kept or skipped, at most kAttemptsPerRun times.
     template <class Make>
     Outcome steadily(Make make) {
         Outcome outcome = Outcome::unsteady;
