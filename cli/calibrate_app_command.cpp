@@ -14,14 +14,11 @@
 #include "calibrate/harness/provenance.hpp"
 #include "calibrate/session/app_session.hpp"
 #include "cli/arguments.hpp"
+#include "cli/bundled_files.hpp"
 #include "cli/calibrate_app.hpp"
 #include "cli/usage_error.hpp"
 #include "model/limits.hpp"
 #include "model/profile_json.hpp"
-
-#ifndef WORKERSIM_SERVER_DIR
-#define WORKERSIM_SERVER_DIR "calibrate/server"
-#endif
 
 namespace workersim::cli {
 
@@ -118,7 +115,7 @@ int calibrate_app(const po::variables_map& vm) {
     options.quick = vm.count("quick") > 0 || vm.count("plan") > 0;
     options.runs_path = vm.count("runs") ? text_of(vm, "runs") : "runs.jsonl";
     const std::string out_path = vm.count("out") ? text_of(vm, "out") : "profile.json";
-    options.server_dir = WORKERSIM_SERVER_DIR;
+    options.server_dir = bundled_server_dir();  // found beside the binary, wherever it is run from
     if (vm.count("gunicorn")) options.gunicorn = text_of(vm, "gunicorn");
     if (vm.count("timeout")) options.timeout_s = parse_seconds("--timeout", text_of(vm, "timeout"), 1, 3600);
     options.log = &std::cerr;
@@ -146,6 +143,10 @@ int calibrate_app(const po::variables_map& vm) {
     sources.runs_file = options.runs_path;
     sources.gunicorn = options.gunicorn;
     input.provenance = collect_provenance(sources);
+    if (outcome.runtime) {  // what Gunicorn's master said it runs on, over what PATH suggests
+        input.provenance.python_version = "Python " + outcome.runtime->python_version + " (" + outcome.runtime->python + ")";
+        input.provenance.gunicorn_version = "gunicorn (version " + outcome.runtime->gunicorn_version + ")";
+    }
     Profile profile;
     try {
         profile = fit_app_profile(outcome.runs, input);

@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "calibrate/records/runs_file.hpp"
+#include "calibrate/fitting/app_validation.hpp"
+#include "calibrate/session/app_session.hpp"
 #include "calibrate/fitting/validation.hpp"
 #include "cli/arguments.hpp"
 #include "cli/commands.hpp"
@@ -186,6 +188,110 @@ nlohmann::json as_json(const Validation& v) {
     return out;
 }
 
+// An app's held-out runs: one line per run (and per URL of a mix run), then the summary in
+// the figures issue 14's bars are stated in.
+void print_app_validation(std::ostream& out, const AppValidation& v) {
+    out << std::left << std::setw(42) << "run" << std::right << std::setw(22) << "req/s meas/pred" << std::setw(24)
+        << "mean ms meas/pred" << std::setw(24) << "p99 ms meas/pred" << std::setw(22) << "PSS MiB meas/pred"
+        << "\n";
+    const auto column = [&out](const AppRunComparison& c, AppMetric m, double scale) {
+        const std::size_t i = static_cast<std::size_t>(m);
+        std::ostringstream cell;
+        cell << std::fixed << std::setprecision(1);
+        if (c.abs_pct_error[i])
+            cell << scale * *c.measured[i] << "/" << scale * c.predicted[i] << " " << std::setprecision(0)
+                 << (c.predicted[i] >= *c.measured[i] ? "+" : "-") << *c.abs_pct_error[i] << "%";
+        else
+            cell << "-";
+        out << std::setw(m == AppMetric::throughput ? 22 : 24) << cell.str();
+    };
+    for (const AppRunComparison& c : v.runs) {
+        out << std::left << std::setw(42) << c.id << std::right;
+        column(c, AppMetric::throughput, 1);
+        column(c, AppMetric::latency_mean, 1e3);
+        column(c, AppMetric::latency_p99, 1e3);
+        column(c, AppMetric::memory, 1.0 / 1024);
+        out << "\n";
+        for (const UrlComparison& u : c.per_url)
+            out << "    " << std::left << std::setw(38) << u.path << std::right << std::setw(22) << "" << std::setw(24)
+                << [&u] {
+                       std::ostringstream cell;
+                       cell << std::fixed << std::setprecision(1) << 1e3 * u.measured_mean_s << "/"
+                            << 1e3 * u.predicted_mean_s << " " << std::setprecision(0)
+                            << (u.predicted_mean_s >= u.measured_mean_s ? "+" : "-") << u.abs_pct_error << "%";
+                       return cell.str();
+                   }()
+                << "\n";
+    }
+    out << "\n" << std::left << std::setw(30) << "held-out app runs" << std::right << "points   median    worst  (run)\n";
+    for (const AppMetricSummary& s : v.metrics) {
+        out << "  " << std::left << std::setw(28) << app_metric_name(s.metric) << std::right << std::setw(6) << s.points;
+        if (s.points > 0)
+            out << std::fixed << std::setprecision(1) << std::setw(8) << s.median_abs_pct_error << "%" << std::setw(8)
+                << s.worst_abs_pct_error << "%  (" << s.worst << ")" << std::defaultfloat;
+        out << "\n";
+    }
+}
+
+nlohmann::json app_validation_json(const AppValidation& v) {
+    nlohmann::json runs = nlohmann::json::array();
+    for (const AppRunComparison& c : v.runs) {
+        nlohmann::json run{{"id", c.id}, {"kind", app_run_kind_name(c.kind)}, {"cpu_time_factor", c.cpu_time_factor}};
+        for (std::size_t m = 0; m < kAppMetricCount; ++m)
+            if (c.abs_pct_error[m])
+                run[app_metric_name(static_cast<AppMetric>(m))] = {
+                    {"measured", *c.measured[m]}, {"predicted", c.predicted[m]}, {"abs_pct_error", *c.abs_pct_error[m]}};
+        if (!c.per_url.empty()) {
+            run["per_url"] = nlohmann::json::array();
+            for (const UrlComparison& u : c.per_url)
+                run["per_url"].push_back({{"path", u.path},
+                                          {"measured_latency_mean_s", u.measured_mean_s},
+                                          {"predicted_latency_mean_s", u.predicted_mean_s},
+                                          {"abs_pct_error", u.abs_pct_error}});
+        }
+        runs.push_back(run);
+    }
+    nlohmann::json metrics = nlohmann::json::object();
+    for (const AppMetricSummary& s : v.metrics)
+        metrics[app_metric_name(s.metric)] = {{"points", s.points},
+                                              {"median_abs_pct_error", s.median_abs_pct_error},
+                                              {"worst_abs_pct_error", s.worst_abs_pct_error},
+                                              {"worst", s.worst}};
+    return {{"runs", runs}, {"metrics", metrics}};
+}
+
+int validate_app(const po::variables_map& vm) {
+    const std::string path = vm["app-runs"].as<std::string>();
+    if (!std::filesystem::exists(path)) throw UsageError("--app-runs " + path + ": no such file");
+    std::vector<AppRun> runs;
+    try {
+        runs = read_app_runs(path);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError(std::string("--app-runs ") + e.what());
+    }
+    const Profile profile = profile_from(vm);
+    AppValidationOptions options;
+    options.seed = seed_from(vm);
+    options.host_speed = vm.count("ignore-host-speed") == 0;
+    if (vm.count("seeds"))
+        options.seeds = static_cast<int>(parse_integer("--seeds", vm["seeds"].as<std::string>(), 1, 100));
+    AppValidation validation;
+    try {
+        validation = validate_app_runs(profile, runs, options);
+    } catch (const std::invalid_argument& e) {
+        throw UsageError("--app-runs " + path + " with --calibration: " + e.what());
+    }
+    if (vm.count("json")) {
+        std::cout << app_validation_json(validation).dump(2) << "\n";
+        return 0;
+    }
+    std::cout << "workersim validate: " << validation.runs.size() << " held-out runs of " << path
+              << " against calibration '" << profile.name << "'"
+              << (options.host_speed ? "" : " (host speed probes ignored)") << "\n";
+    print_app_validation(std::cout, validation);
+    return 0;
+}
+
 }  // namespace
 
 int validate_command(int argc, const char* const* argv) {
@@ -193,7 +299,8 @@ int validate_command(int argc, const char* const* argv) {
         "workersim validate: measured vs predicted for every run of a runs file, with the errors\n"
         "\nGeneral");
     general.add_options()("help,h", "this help")
-        ("runs", po::value<std::string>(), "the runs file (JSON lines) from `workersim calibrate` (required)")
+        ("runs", po::value<std::string>(), "the runs file (JSON lines) from `workersim calibrate` (required, or --app-runs)")
+        ("app-runs", po::value<std::string>(), "instead: the runs file of `workersim calibrate --app`, its held-out runs (contended and mix) against the app's profile given by --calibration")
         ("holdout-only", "only the runs held out of the fit: an out-of-sample check")
         ("ignore-host-speed", "predict every run at the profile's host speed, ignoring the speed probes the runs and the profile carry")
         ("seeds", po::value<std::string>(), "simulations averaged per run, 1..100 (default 16)")
@@ -204,6 +311,11 @@ int validate_command(int argc, const char* const* argv) {
     if (vm.count("help")) {
         std::cout << all << "\n";
         return 0;
+    }
+    if (vm.count("app-runs")) {
+        if (vm.count("runs") || vm.count("holdout-only"))
+            throw UsageError("--app-runs with --runs or --holdout-only: an app's runs file is validated alone, and only its held-out runs");
+        return validate_app(vm);
     }
     if (!vm.count("runs")) throw UsageError("--runs is required: the runs file to compare with");
     const std::string path = vm["runs"].as<std::string>();

@@ -64,7 +64,8 @@ po::options_description server_options() {
         ("max-requests", po::value<std::string>(), "recycle a worker after this many requests; 0 = never (default 0)")
         ("max-requests-jitter", po::value<std::string>(), "add randint(0, J) to --max-requests per worker (default 0)")
         ("worker-class,k", po::value<std::string>(), "Gunicorn -k: sync (one request per process) or gthread (--threads per process under one GIL); default sync, and sync with --threads > 1 runs gthread, as Gunicorn does")
-        ("threads", po::value<std::string>(), threads_help.c_str());
+        ("threads", po::value<std::string>(), threads_help.c_str())
+        ("preload", "Gunicorn --preload: the app imported once in the master; memory from the PSS a calibrate --app profile measured with it (an app's profile only)");
     add_gthread_server_options(o);
     return o;
 }
@@ -157,6 +158,7 @@ WhatIf what_if_from(const po::variables_map& vm) {
             static_cast<int>(parse_integer("--worker-connections", text(vm, "worker-connections"), kWorkerConnectionsRange));
     if (vm.count("keepalive")) q.server.keepalive_s = parse_seconds("--keepalive", text(vm, "keepalive"), 0, 3600);
     if (vm.count("workers")) q.workers = static_cast<int>(parse_integer("--workers", text(vm, "workers"), kWorkersRange));
+    q.preload = vm.count("preload") > 0;
     if (vm.count("cores")) q.cores = static_cast<int>(parse_integer("--cores", text(vm, "cores"), kCoresRange));
     if (vm.count("cpu-time-factor"))
         q.cpu_time_factor = parse_number("--cpu-time-factor", text(vm, "cpu-time-factor"), 0.01, 100);

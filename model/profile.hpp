@@ -58,6 +58,9 @@ struct UrlProfile {
     Distribution cpu;                 // the app's thread CPU per request, on one core
     Distribution io;                  // its time off the CPU: wall - CPU - waiting for a core
     double voluntary_switches = 0;    // mean blocking waits per request (getrusage ru_nvcsw)
+    // hey's CPU per response of this URL (0: not measured): reading a large body costs the
+    // load generator as much as a small view costs the app, which matters where they share cores.
+    double loadgen_cpu_s = 0;
 };
 
 // The user's WSGI app a profile measured, and its URLs; the reference app's profiles have none.

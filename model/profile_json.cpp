@@ -85,7 +85,8 @@ nlohmann::json to_json(const AppProfile& app) {
                         {"weight", u.weight},
                         {"cpu_s", to_json(u.cpu)},
                         {"io_s", to_json(u.io)},
-                        {"voluntary_switches", u.voluntary_switches}});
+                        {"voluntary_switches", u.voluntary_switches},
+                        {"loadgen_cpu_s", u.loadgen_cpu_s}});
     nlohmann::json j = {{"callable", app.callable}, {"chdir", app.chdir}, {"urls", urls}};
     if (app.preload_memory)
         j["preload_memory_kib"] = {{"master_private", app.preload_memory->master_private_kib},
@@ -112,6 +113,7 @@ AppProfile app_from_json(JsonReader r) {
         url.cpu = distribution_from_json(u.object("cpu_s"));
         url.io = distribution_from_json(u.object("io_s"));
         url.voluntary_switches = u.number_or("voluntary_switches", 0.0, 0, 1e9);
+        url.loadgen_cpu_s = u.number_or("loadgen_cpu_s", 0.0, 0, 3600);
         u.reject_unknown_keys();
         app.urls.push_back(std::move(url));
     }

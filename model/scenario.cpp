@@ -1,5 +1,6 @@
 #include "model/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -199,6 +200,18 @@ void validate(const Scenario& s) {
         require(s.load.requests >= 1, "requests", s.load.requests, ">= 1");
     }
     require(kRequestsRange, "requests", s.load.requests);
+    if (!s.load.clients_per_class.empty()) {
+        require(s.load.kind == LoadKind::closed, "clients_per_class", s.load.clients_per_class.size(),
+                "none with an open loop (it has no clients)");
+        require(s.load.clients_per_class.size() == std::max<std::size_t>(1, s.request_classes.size()),
+                "clients_per_class", s.load.clients_per_class.size(), "one count per request class");
+        std::int64_t sum = 0;
+        for (int c : s.load.clients_per_class) {
+            require(c >= 0, "clients_per_class", c, "counts >= 0");
+            sum += c;
+        }
+        require(sum == s.load.clients, "clients_per_class", sum, "counts summing to clients");
+    }
     require(std::isfinite(s.load.client_timeout_s) && s.load.client_timeout_s >= 0, "client_timeout",
             s.load.client_timeout_s, "seconds >= 0 (0 = none)");
     require(std::isfinite(s.load.loadgen_cpu_s) && s.load.loadgen_cpu_s >= 0, "loadgen_cpu_s",

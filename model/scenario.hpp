@@ -145,6 +145,12 @@ struct Load {
     // workers close every connection (gunicorn/workers/sync.py). The open loop opens a new
     // connection per arrival whatever this says.
     bool keep_alive = true;
+    // Closed loop with named request classes: empty, each request's class is drawn by weight
+    // (one load generator picking URLs at random); else the first clients_per_class[0]
+    // clients only ever ask for class 0, the next clients_per_class[1] for class 1, and so on
+    // (one hey per URL at once, as calibrate --app's mix runs drive an app: hey takes one URL).
+    // Sums to `clients`, one entry per class.
+    std::vector<int> clients_per_class;
 };
 
 // PSS splits each shared page among the processes that map it, so with N workers every

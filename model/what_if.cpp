@@ -101,6 +101,22 @@ std::vector<RequestClass> app_classes(const Profile& profile, const Workload& w,
     return classes;
 }
 
+// hey's CPU per request over the classes' mix, from each URL's measurement; the profile's
+// one figure where the app's URLs have none.
+double app_loadgen_cpu_s(const Profile& profile, const std::vector<RequestClass>& classes) {
+    double sum = 0, weights = 0;
+    for (const RequestClass& c : classes)
+        for (const UrlProfile& u : profile.app->urls)
+            if (u.path == c.path && u.loadgen_cpu_s > 0) {
+                sum += c.weight * u.loadgen_cpu_s;
+                weights += c.weight;
+            }
+    if (!(weights > 0)) return profile.loadgen_cpu_s;
+    double all = 0;
+    for (const RequestClass& c : classes) all += c.weight;
+    return sum / weights * (weights / all) + profile.loadgen_cpu_s * (1 - weights / all);
+}
+
 }  // namespace
 
 Scenario build_scenario(const Profile& profile, const WhatIf& q) {
@@ -133,12 +149,20 @@ Scenario build_scenario(const Profile& profile, const WhatIf& q) {
     s.load = q.load;
     s.load.loadgen_cpu_s = q.loadgen_shared ? slower * profile.loadgen_cpu_s : 0.0;
     s.memory = profile.memory;
+    if (q.preload) {
+        if (!profile.app || !profile.app->preload_memory)
+            throw std::invalid_argument(
+                "preload (--preload): the profile '" + profile.name +
+                "' has no memory measured with Gunicorn's --preload; `workersim calibrate --app` measures it");
+        s.memory = *profile.app->preload_memory;
+    }
 
     if (!(w.gil_free_share >= 0 && w.gil_free_share <= 1))
         throw InvalidField("workload.gil_free_share", w.gil_free_share, "a share in 0..1");
     const bool reference_mix = w.io_pct || w.cpu_pct;
     if (profile.app && !direct && !reference_mix) {
         s.request_classes = app_classes(profile, w, slower);
+        if (q.loadgen_shared) s.load.loadgen_cpu_s = slower * app_loadgen_cpu_s(profile, s.request_classes);
         return s;
     }
     if (!w.url_weights.empty())

@@ -43,6 +43,8 @@ struct WhatIf {
     Workload workload;
     Load load;                        // loadgen_cpu_s is filled from the profile when shared
     bool loadgen_shared = false;
+    // Gunicorn --preload: memory from the app's measured --preload PSS (AppProfile::preload_memory).
+    bool preload = false;
     ServerConfig server;              // workers and boot_s are overwritten
     // The host's CPU runs this many times slower (> 1) or faster (< 1) than the calibrated
     // one: scales every CPU cost the profile gives (not --cpu-ms, which is the user's own).

@@ -20,6 +20,9 @@ Clients::Clients(const Load& load, bool reuses_connections, Rng arrivals_rng, co
         const std::int64_t per_client = hey_requests_per_client(load_.requests, load_.clients);
         remaining_.assign(static_cast<std::size_t>(load_.clients), per_client);
         total_ = per_client * load_.clients;
+        for (std::size_t c = 0; c < load_.clients_per_class.size(); ++c)
+            client_class_.insert(client_class_.end(), static_cast<std::size_t>(load_.clients_per_class[c]),
+                                 static_cast<std::uint16_t>(c));
     } else {
         total_ = load_.requests;
     }
@@ -57,7 +60,7 @@ void Clients::start_request(std::uint32_t client, double now_s) {
     r.sent_s = now_s;
     r.client = client;
     r.phase = 0;
-    r.request_class = classes_.draw(url_mix_rng_);
+    r.request_class = client_class_.empty() ? classes_.draw(url_mix_rng_) : client_class_[client];
     r.syn_drops = 0;
     r.worker = kNoWorker;
     r.client_gone = false;

@@ -75,6 +75,7 @@ private:
     WorkerPool* pool_ = nullptr;
 
     std::vector<std::int64_t> remaining_;  // closed loop: requests each client has yet to send
+    std::vector<std::uint16_t> client_class_;  // Load::clients_per_class, by client; empty: drawn
     std::int64_t total_ = 0, resolved_ = 0, arrived_ = 0;
     double next_arrival_s_ = std::numeric_limits<double>::infinity();
     std::uint64_t next_arrival_order_ = 0;

@@ -68,6 +68,8 @@ Profile fit_app_profile(const std::vector<AppRun>& runs, const AppFitInput& inpu
         double switches = 0;
         for (double s : serial->voluntary_switches) switches += s;
         u.voluntary_switches = serial->voluntary_switches.empty() ? 0 : switches / serial->voluntary_switches.size();
+        // Measured on its own cores (Placement in the session): hey's CPU is its own.
+        if (serial->completed > 0) u.loadgen_cpu_s = serial->loadgen_cpu_s / static_cast<double>(serial->completed);
         app.urls.push_back(std::move(u));
         overhead_cpu_s += serial->worker_cpu_s - serial->hooks_cpu_s;
         overhead_requests += serial->hooked_requests;
@@ -89,6 +91,18 @@ Profile fit_app_profile(const std::vector<AppRun>& runs, const AppFitInput& inpu
             ++boots;
         }
     if (boots > 0) p.boot_s = boot_s / boots;
+    // The host's speed while the CPU figures were measured: the serial runs' probes' median
+    // (validation predicts a run probed elsewhere at its own speed by the ratio).
+    std::vector<double> probes_ns;
+    for (const AppRun& r : runs)
+        if (r.kind == AppRunKind::serial)
+            for (const auto& probe : {r.probe_before_ns, r.probe_after_ns})
+                if (probe) probes_ns.push_back(*probe);
+    if (!probes_ns.empty()) {
+        std::sort(probes_ns.begin(), probes_ns.end());
+        const std::size_t n = probes_ns.size();
+        p.host_probe_ns = n % 2 ? probes_ns[n / 2] : (probes_ns[n / 2 - 1] + probes_ns[n / 2]) / 2;
+    }
     p.app = std::move(app);
     return p;
 }

@@ -39,6 +39,7 @@ const char* app_run_kind_name(AppRunKind kind) {
         case AppRunKind::serial: return "serial";
         case AppRunKind::contended: return "contended";
         case AppRunKind::memory: return "memory";
+        case AppRunKind::mix: return "mix";
     }
     return "serial";
 }
@@ -66,6 +67,30 @@ nlohmann::json to_json(const AppRun& r) {
                         {"boot_s", r.boot_s},
                         {"worker_pss_boot_kib", r.worker_pss_boot_kib},
                         {"worker_pss_kib", r.worker_pss_kib}};
+    if (r.cores) {
+        j["cores"] = *r.cores;
+        j["loadgen_shared"] = r.loadgen_shared;
+    }
+    if (r.probe_before_ns) j["probe_before_ns"] = *r.probe_before_ns;
+    if (r.probe_after_ns) j["probe_after_ns"] = *r.probe_after_ns;
+    if (r.loadgen_cpu_s > 0) j["loadgen_cpu_s"] = r.loadgen_cpu_s;
+    if (r.hooks_wall_s > 0) j["hooks_wall_s"] = r.hooks_wall_s;
+    if (r.server_cores_window_s > 0) {
+        j["server_cores_busy_s"] = r.server_cores_busy_s;
+        j["server_cores_window_s"] = r.server_cores_window_s;
+    }
+    if (r.hooks_run_delay_s > 0) j["hooks_run_delay_s"] = r.hooks_run_delay_s;
+    if (!r.per_url.empty()) {
+        j["per_url"] = nlohmann::json::array();
+        for (const AppUrlLoad& u : r.per_url)
+            j["per_url"].push_back({{"path", u.path},
+                                    {"clients", u.clients},
+                                    {"requests", u.requests},
+                                    {"completed", u.completed},
+                                    {"throughput_rps", u.throughput_rps},
+                                    {"latency_mean_s", u.latency_mean_s},
+                                    {"latency_p99_s", u.latency_p99_s}});
+    }
     if (r.master_pss_boot_kib) j["master_pss_boot_kib"] = *r.master_pss_boot_kib;
     if (r.master_pss_kib) j["master_pss_kib"] = *r.master_pss_kib;
     return j;
@@ -81,7 +106,8 @@ AppRun app_run_from_json(const nlohmann::json& json, const std::string& where) {
         if (kind == "serial") run.kind = AppRunKind::serial;
         else if (kind == "contended") run.kind = AppRunKind::contended;
         else if (kind == "memory") run.kind = AppRunKind::memory;
-        else r.fail("kind", "\"serial\", \"contended\" or \"memory\"");
+        else if (kind == "mix") run.kind = AppRunKind::mix;
+        else r.fail("kind", "\"serial\", \"contended\", \"memory\" or \"mix\"");
         run.path = r.string("path");
         run.workers = static_cast<int>(r.integer("workers", 1, 1024));
         run.clients = static_cast<int>(r.integer("clients", 1, 100000));
@@ -102,6 +128,34 @@ AppRun app_run_from_json(const nlohmann::json& json, const std::string& where) {
         run.boot_s = r.number("boot_s", 0, kMax);
         run.worker_pss_boot_kib = r.numbers_or_empty("worker_pss_boot_kib", 0, kMax);
         run.worker_pss_kib = r.numbers_or_empty("worker_pss_kib", 0, kMax);
+        if (r.has("cores")) {
+            run.cores = static_cast<int>(r.integer("cores", 1, 4096));
+            run.loadgen_shared = r.boolean_or("loadgen_shared", false);
+        }
+        if (r.has("probe_before_ns")) run.probe_before_ns = r.number("probe_before_ns", 0, kMax);
+        if (r.has("probe_after_ns")) run.probe_after_ns = r.number("probe_after_ns", 0, kMax);
+        run.loadgen_cpu_s = r.number_or("loadgen_cpu_s", 0, 0, kMax);
+        run.hooks_wall_s = r.number_or("hooks_wall_s", 0, 0, kMax);
+        run.server_cores_busy_s = r.number_or("server_cores_busy_s", 0, 0, kMax);
+        run.server_cores_window_s = r.number_or("server_cores_window_s", 0, 0, kMax);
+        run.hooks_run_delay_s = r.number_or("hooks_run_delay_s", 0, 0, kMax);
+        if (r.has("per_url")) {
+            const nlohmann::json& list = r.raw("per_url");
+            if (!list.is_array()) r.fail("per_url", "an array of objects");
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                JsonReader u(list[i], r.where(), r.qualified("per_url[" + std::to_string(i) + "]"));
+                AppUrlLoad load;
+                load.path = u.string("path");
+                load.clients = static_cast<int>(u.integer("clients", 1, 100000));
+                load.requests = u.integer("requests", 0, 1'000'000'000);
+                load.completed = u.integer("completed", 0, 1'000'000'000);
+                load.throughput_rps = u.number("throughput_rps", 0, kMax);
+                load.latency_mean_s = u.number("latency_mean_s", 0, kMax);
+                load.latency_p99_s = u.number("latency_p99_s", 0, kMax);
+                u.reject_unknown_keys();
+                run.per_url.push_back(std::move(load));
+            }
+        }
         if (r.has("master_pss_boot_kib")) run.master_pss_boot_kib = r.number("master_pss_boot_kib", 0, kMax);
         if (r.has("master_pss_kib")) run.master_pss_kib = r.number("master_pss_kib", 0, kMax);
         r.reject_unknown_keys();

@@ -67,3 +67,14 @@ def post_request(worker, req, environ, resp):
     status = str(resp.status).split()[0] if resp is not None and resp.status else "0"
     _file().write("%s\t%s\t%.9f\t%.9f\t%d\t%.9f\n" % (
         req.path, status, end[0] - start[0], end[1] - start[1], end[2] - start[2], end[3] - start[3]))
+
+
+def when_ready(server):
+    # In the master once it listens: the interpreter and Gunicorn that really serve the app
+    # (`--gunicorn PATH` may be a virtualenv's), for the profile's provenance.
+    if not _log_dir:
+        return
+    import sys
+    import gunicorn
+    with open(os.path.join(_log_dir, "runtime.tsv"), "w") as f:
+        f.write("%s\t%s\t%s\n" % (sys.executable, sys.version.split()[0], gunicorn.__version__))

@@ -7,6 +7,7 @@
 // A URL whose requests get a status outside 2xx/3xx, or no response (a worker killed by
 // Gunicorn's --timeout), is skipped with a message naming it; its finished runs stay.
 
+#include <optional>
 #include <ostream>
 #include <stdexcept>
 #include <string>
@@ -32,14 +33,29 @@ struct AppSessionOptions {
     std::string server_dir;    // request_hooks.py and gunicorn_hooks.py
     std::string gunicorn = "gunicorn";
     double timeout_s = 30;     // Gunicorn's --timeout
+    // See HarnessOptions::session_nice: other sessions' builds on a shared host otherwise take
+    // a share of the server's core (a one-worker CPU-bound URL served at half its speed).
+    std::optional<int> session_nice = -10;
     std::string temp_root;
     std::ostream* log = nullptr;  // one line per run
+};
+
+// What Gunicorn's master reported of itself (request_hooks.py's when_ready).
+struct AppRuntime {
+    std::string python;            // sys.executable
+    std::string python_version;    // "3.11.2"
+    std::string gunicorn_version;  // "20.1.0"
 };
 
 struct AppSessionOutcome {
     std::vector<AppRun> runs;              // resumed and new
     std::vector<std::string> skipped;      // one message per URL left out
+    std::optional<AppRuntime> runtime;     // when this call started Gunicorn
 };
+
+// Reads request_hooks.py's runtime line (executable, Python version, Gunicorn version,
+// tab-separated); std::nullopt unless it has the three fields.
+std::optional<AppRuntime> parse_app_runtime(const std::string& text);
 
 // The runs of a runs file, in its order (none if it does not exist); a last line cut off
 // mid-write (the process was killed) is dropped and *cut_off set. Throws

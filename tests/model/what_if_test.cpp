@@ -135,3 +135,26 @@ TEST_CASE("the reference app's libpq CPU releases the GIL, its Python holds it, 
     CHECK(python_s == Approx(0.002 + 0.1 * 0.75));
     CHECK(gil_free_s == Approx(0.003 + 0.1 * 0.25));
 }
+
+TEST_CASE("Gunicorn's --preload takes the memory an app's profile measured with it, and needs one") {
+    Profile p = ideal_profile();
+    WhatIf q;
+    q.workload.io_s = 0.1;
+    q.preload = true;
+    CHECK_THROWS_WITH(build_scenario(p, q), Catch::Contains("--preload"));
+    AppProfile app;
+    app.callable = "m:app";
+    UrlProfile u;
+    u.path = "/a";
+    app.urls = {u};
+    MemoryModel preloaded;
+    preloaded.master_private_kib = 21000;
+    preloaded.worker_private_kib = 23000;
+    preloaded.shared_kib = 14000;
+    app.preload_memory = preloaded;
+    p.app = app;
+    const Scenario s = build_scenario(p, q);
+    CHECK(s.memory.worker_private_kib == 23000);
+    q.preload = false;
+    CHECK(build_scenario(p, q).memory.worker_private_kib == p.memory.worker_private_kib);
+}

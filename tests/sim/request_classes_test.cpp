@@ -115,3 +115,28 @@ TEST_CASE("request classes are refused with a bad weight, a repeated path or bes
         CHECK_THROWS_AS(validate(s), std::invalid_argument);
     }
 }
+
+TEST_CASE("clients given a class each ask only for it, whatever the weights say") {
+    // One hey per URL at once: 2 clients on /orders, 6 on /search, 1000 requests each.
+    Scenario s = two_urls_on_ample_workers(1, 1);
+    s.load.clients_per_class = {2, 6};
+    const Result r = simulate(s, 7);
+    REQUIRE(r.per_url.size() == 2);
+    CHECK(r.per_url[0].completed == 2000);
+    CHECK(r.per_url[1].completed == 6000);
+    // Ample workers and deterministic IO: each class still takes exactly its own IO.
+    CHECK(r.per_url[0].latency.mean_s == Approx(0.1).epsilon(1e-12));
+    CHECK(r.per_url[1].latency.mean_s == Approx(0.3).epsilon(1e-12));
+}
+
+TEST_CASE("clients per class are refused unless one count per class sums to the clients") {
+    Scenario s = two_urls_on_ample_workers(7, 3);
+    SECTION("a count short") {
+        s.load.clients_per_class = {2, 5};
+        CHECK_THROWS_WITH(validate(s), Catch::Contains("clients_per_class") && Catch::Contains("summing"));
+    }
+    SECTION("a class without a count") {
+        s.load.clients_per_class = {8};
+        CHECK_THROWS_WITH(validate(s), Catch::Contains("one count per request class"));
+    }
+}

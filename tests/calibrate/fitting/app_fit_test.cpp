@@ -53,3 +53,21 @@ TEST_CASE("each URL's serial samples become its empirical CPU and IO; a URL with
     CHECK(p.request_cpu_s == Approx(0.001));  // (0.05 - 0.04) / 10
     CHECK_THROWS_AS(fit_app_profile({}, input), std::invalid_argument);
 }
+
+TEST_CASE("the fit keeps each URL's hey CPU per response and the serial runs' host speed") {
+    AppRun serial;
+    serial.id = "serial /a";
+    serial.path = "/a";
+    serial.cpu_s = {0.01};
+    serial.io_s = {0.0};
+    serial.completed = 20;
+    serial.loadgen_cpu_s = 0.1;
+    serial.probe_before_ns = 70;
+    serial.probe_after_ns = 80;
+    AppFitInput input;
+    input.callable = "m:app";
+    input.urls = {{"/a", 1}};
+    const Profile p = fit_app_profile({serial}, input);
+    CHECK(p.app->urls[0].loadgen_cpu_s == Approx(0.005));
+    CHECK(p.host_probe_ns == Approx(75));
+}

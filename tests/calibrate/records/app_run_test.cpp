@@ -38,3 +38,35 @@ TEST_CASE("an app run survives its JSON") {
     CHECK(back.cpu_s == run.cpu_s);
     CHECK_FALSE(back.master_pss_boot_kib);
 }
+
+TEST_CASE("a mix run's placement, probes, hey CPU and per-URL loads survive JSON") {
+    AppRun r;
+    r.id = "mix w2 c6 2 cores shared";
+    r.kind = AppRunKind::mix;
+    r.cores = 2;
+    r.loadgen_shared = true;
+    r.probe_before_ns = 71.5;
+    r.probe_after_ns = 73;
+    r.loadgen_cpu_s = 0.42;
+    r.hooks_wall_s = 1.5;
+    r.hooks_run_delay_s = 0.25;
+    r.per_url = {{"/a", 4, 32, 32, 10.5, 0.2, 0.4}, {"/b", 2, 16, 15, 5, 0.1, 0.3}};
+    const AppRun back = app_run_from_json(to_json(r), "test");
+    CHECK(back.kind == AppRunKind::mix);
+    CHECK(back.cores == 2);
+    CHECK(back.loadgen_shared);
+    CHECK(back.probe_after_ns == 73);
+    CHECK(back.loadgen_cpu_s == 0.42);
+    CHECK(back.hooks_wall_s == 1.5);
+    CHECK(back.hooks_run_delay_s == 0.25);
+    REQUIRE(back.per_url.size() == 2);
+    CHECK(back.per_url[1].path == "/b");
+    CHECK(back.per_url[1].completed == 15);
+    CHECK(back.per_url[0].latency_p99_s == 0.4);
+}
+
+TEST_CASE("a run made before pinning has no cores") {
+    AppRun r;
+    r.id = "serial /a";
+    CHECK_FALSE(app_run_from_json(to_json(r), "test").cores);
+}
