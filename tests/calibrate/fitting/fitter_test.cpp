@@ -204,16 +204,13 @@ TEST_CASE("the fitter recovers a gthread process's and each thread's memory from
     check_recovered(p, "memory.thread_kib", p.memory.thread_kib, truth.memory.thread_kib, 0.1);
 }
 
-TEST_CASE("the fitter finds the accept race's wake delay that generated the keep-alive runs") {
+// One case for both (each case is a process under ctest: the fit is made once per process).
+TEST_CASE("the fitter finds the accept race's wake delay and the herd's order that generated the runs") {
     const Profile& p = fitted_full_gthread();
     REQUIRE(p.gthread_main_wake_s.has_value());
     // The grid's neighbours of 2 ms are 1.5 and 3 ms; one synthetic run per point is noisy.
     CHECK(*p.gthread_main_wake_s >= 0.0015);
     CHECK(*p.gthread_main_wake_s <= 0.003);
-}
-
-TEST_CASE("the fitter finds the herd's wake order that generated the runs") {
-    const Profile& p = fitted_full_gthread();
     // The grid's neighbours of 0.5 ms are 0.35 and 0.75 ms.
     CHECK(p.gthread_main_wake_order_s >= 0.35e-3);
     CHECK(p.gthread_main_wake_order_s <= 0.75e-3);
