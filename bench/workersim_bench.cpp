@@ -129,6 +129,21 @@ Timing time_run(const Scenario& s, std::uint64_t seed) {
     return {std::chrono::duration<double>(stop - start).count(), r.completed, r.events};
 }
 
+// A row's name, counts and the repetitions' requests/s and events/s: median (min, max). The
+// line is left open for what the caller adds.
+void print_rates(const char* name, std::int64_t completed, std::int64_t events, std::vector<double> rps,
+                 std::vector<double> eps) {
+    const auto report = [](std::vector<double>& v) {
+        std::sort(v.begin(), v.end());
+        std::printf("%8.2f M/s (min %6.2f, max %6.2f)", v[v.size() / 2] / 1e6, v.front() / 1e6, v.back() / 1e6);
+    };
+    std::printf("%-44s %9lld req %10lld events  requests ", name, static_cast<long long>(completed),
+                static_cast<long long>(events));
+    report(rps);
+    std::printf("  events ");
+    report(eps);
+}
+
 void bench(const char* name, const Scenario& s, int repetitions) {
     std::vector<double> rps, eps;
     std::int64_t completed = 0, events = 0;
@@ -139,15 +154,7 @@ void bench(const char* name, const Scenario& s, int repetitions) {
         completed = t.completed;
         events = t.events;
     }
-    auto report = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        std::printf("%8.2f M/s (min %6.2f, max %6.2f)", v[v.size() / 2] / 1e6, v.front() / 1e6, v.back() / 1e6);
-    };
-    std::printf("%-44s %9lld req %10lld events  requests ", name, static_cast<long long>(completed),
-                static_cast<long long>(events));
-    report(rps);
-    std::printf("  events ");
-    report(eps);
+    print_rates(name, completed, events, rps, eps);
     std::printf("\n");
     std::fflush(stdout);
 }
@@ -195,15 +202,7 @@ double bench_forked(const char* name, const Scenario& s, int repetitions) {
         events = t.timing.events;
         rss_kib = std::max(rss_kib, t.peak_rss_kib);
     }
-    auto report = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        std::printf("%8.2f M/s (min %6.2f, max %6.2f)", v[v.size() / 2] / 1e6, v.front() / 1e6, v.back() / 1e6);
-    };
-    std::printf("%-44s %9lld req %10lld events  requests ", name, static_cast<long long>(completed),
-                static_cast<long long>(events));
-    report(rps);
-    std::printf("  events ");
-    report(eps);
+    print_rates(name, completed, events, rps, eps);
     std::printf("  peak RSS %ld KiB\n", rss_kib);
     std::fflush(stdout);
     std::sort(s_per_request.begin(), s_per_request.end());
