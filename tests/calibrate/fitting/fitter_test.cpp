@@ -48,7 +48,7 @@ TEST_CASE("the fitter recovers the CPU costs of a request from synthetic runs") 
     check_recovered(p, "loadgen_cpu_s", p.loadgen_cpu_s, truth.loadgen_cpu_s, 0.02);
 }
 
-TEST_CASE("the fitter recovers the connection time from uncontended runs") {
+TEST_CASE("the fitter recovers the connection time from uncontended runs", "[long]") {
     const Profile truth = known_profile();
     const Profile& p = fitted_full();
     // db_connect_s is a small difference of large latencies: its standard error is the IO
@@ -85,7 +85,7 @@ TEST_CASE("a profile fitted to synthetic runs predicts them within their simulat
     CHECK(v.metrics[static_cast<std::size_t>(Metric::memory)].worst_abs_pct_error < 2);
 }
 
-TEST_CASE("the fitter recovers memory's private and shared parts from several worker counts") {
+TEST_CASE("the fitter recovers memory's private and shared parts from several worker counts", "[long]") {
     const Profile truth = known_profile();
     const Profile& p = fitted_full();
     check_recovered(p, "memory.master_private_kib", p.memory.master_private_kib, truth.memory.master_private_kib, 0.05);
@@ -93,12 +93,12 @@ TEST_CASE("the fitter recovers memory's private and shared parts from several wo
     check_recovered(p, "memory.shared_kib", p.memory.shared_kib, truth.memory.shared_kib, 0.05);
 }
 
-TEST_CASE("the fitter recovers a worker's boot time as the slope of the whole start-up") {
+TEST_CASE("the fitter recovers a worker's boot time as the slope of the whole start-up", "[long]") {
     const Profile& p = fitted_full();
     check_recovered(p, "boot_s", p.boot_s, known_profile().boot_s, 0.1);
 }
 
-TEST_CASE("the fitter recovers two cores' capacity from saturated CPU runs") {
+TEST_CASE("the fitter recovers two cores' capacity from saturated CPU runs", "[long]") {
     const Profile truth = known_profile();
     const Profile& p = fitted_full();
     REQUIRE(p.core_capacity.size() == 2);
@@ -108,7 +108,7 @@ TEST_CASE("the fitter recovers two cores' capacity from saturated CPU runs") {
     CHECK(p.core_capacity[1] == Approx(truth.core_capacity[1]).epsilon(0.03));
 }
 
-TEST_CASE("held-out runs do not influence the fit") {
+TEST_CASE("held-out runs do not influence the fit", "[long]") {
     auto runs = synthetic_runs(make_plan(PlanKind::full), known_profile(), SyntheticNoise{}, 7);
     const Profile before = fit_profile(runs, FitOptions{});
     for (Run& r : runs)
@@ -152,7 +152,7 @@ TEST_CASE("provenance passed in is kept in the profile") {
     CHECK(p.provenance.runs_file == "runs.jsonl");
 }
 
-TEST_CASE("runs measured while the host ran slower fit the profile of the host at its usual speed") {
+TEST_CASE("runs measured while the host ran slower fit the profile of the host at its usual speed", "[long]") {
     SyntheticNoise noise;
     noise.slow_host_factor = 1.6;  // two runs in five, as the shared VM did for minutes at a time
     const auto runs = synthetic_runs(make_plan(PlanKind::full), known_profile(), noise, 7);
@@ -166,7 +166,7 @@ TEST_CASE("runs measured while the host ran slower fit the profile of the host a
     CHECK(p.core_capacity[1] == Approx(truth.core_capacity[1]).epsilon(0.03));
 }
 
-TEST_CASE("without the speed probes the slow runs bias the fitted CPU costs") {
+TEST_CASE("without the speed probes the slow runs bias the fitted CPU costs", "[long]") {
     SyntheticNoise noise;
     noise.slow_host_factor = 1.6;
     auto runs = synthetic_runs(make_plan(PlanKind::full), known_profile(), noise, 7);
@@ -205,7 +205,7 @@ TEST_CASE("the fitter recovers a gthread process's and each thread's memory from
 }
 
 // One case for both (each case is a process under ctest: the fit is made once per process).
-TEST_CASE("the fitter finds the accept race's wake delay and the herd's order that generated the runs") {
+TEST_CASE("the fitter finds the accept race's wake delay and the herd's order that generated the runs", "[long]") {
     const Profile& p = fitted_full_gthread();
     REQUIRE(p.gthread_main_wake_s.has_value());
     // The grid's neighbours of 2 ms are 1.5 and 3 ms; one synthetic run per point is noisy.
