@@ -60,22 +60,14 @@ void print_breakdown_per_url(std::ostream& out, const Result& r) {
         if (r.breakdown.parts[i].mean_s > 0 || r.breakdown.parts[i].p99_s > 0) shown.push_back(i);
     std::size_t path_width = 8;
     for (const UrlResult& u : r.per_url) path_width = std::max(path_width, u.path.size() + 6);
-    const auto cell = [](std::string text, std::size_t width) {
-        if (text.size() < width) text.insert(0, width - text.size(), ' ');
-        return text;
-    };
-    const auto left = [](std::string text, std::size_t width) {
-        text.resize(std::max(text.size(), width), ' ');
-        return text;
-    };
-    out << "\nBy URL (seconds):\n  " << left("url", path_width);
-    for (std::size_t i : shown) out << cell(latency_part_name(static_cast<LatencyPart>(i)), 14);
+    out << "\nBy URL (seconds):\n  " << pad_right("url", path_width);
+    for (std::size_t i : shown) out << pad_left(latency_part_name(static_cast<LatencyPart>(i)), 14);
     out << "\n";
     for (const UrlResult& u : r.per_url) {
-        out << "  " << left(u.path + " mean", path_width);
-        for (std::size_t i : shown) out << cell(fixed(u.breakdown.parts[i].mean_s, 4), 14);
-        out << "\n  " << left(u.path + " p99", path_width);
-        for (std::size_t i : shown) out << cell(fixed(u.breakdown.parts[i].p99_s, 4), 14);
+        out << "  " << pad_right(u.path + " mean", path_width);
+        for (std::size_t i : shown) out << pad_left(fixed(u.breakdown.parts[i].mean_s, 4), 14);
+        out << "\n  " << pad_right(u.path + " p99", path_width);
+        for (std::size_t i : shown) out << pad_left(fixed(u.breakdown.parts[i].p99_s, 4), 14);
         out << "\n";
     }
 }
@@ -111,21 +103,16 @@ void print_hey_style(std::ostream& out, const Result& r) {
 void print_breakdown(std::ostream& out, const Result& r, bool gthread) {
     const LatencyBreakdown& b = r.breakdown;
     if (!b.measured || r.completed == 0) return;
-    const auto pad = [](std::string text, std::size_t width) {
-        if (text.size() < width) text.insert(0, width - text.size(), ' ');
-        return text;
-    };
     double sum_s = 0;
     for (const LatencyPartSummary& part : b.parts) sum_s += part.mean_s;
     out << "\nWhere the time goes (per response):\n"
-        << "  part          " << pad("mean", 12) << pad("p99", 12) << pad("share", 8) << "\n";
+        << "  part          " << pad_left("mean", 12) << pad_left("p99", 12) << pad_left("share", 8) << "\n";
     for (std::size_t i = 0; i < kLatencyParts; ++i) {
         const LatencyPartSummary& part = b.parts[i];
         if (part.mean_s <= 0 && part.p99_s <= 0) continue;
-        std::string name = latency_part_name(static_cast<LatencyPart>(i));
-        name.resize(std::max<std::size_t>(name.size(), 14), ' ');
-        out << "  " << name << pad(fixed(part.mean_s, 4) + " s", 12) << pad(fixed(part.p99_s, 4) + " s", 12)
-            << pad(fixed(sum_s > 0 ? 100 * part.mean_s / sum_s : 0, 1) + "%", 8) << "\n";
+        out << "  " << pad_right(latency_part_name(static_cast<LatencyPart>(i)), 14)
+            << pad_left(fixed(part.mean_s, 4) + " s", 12) << pad_left(fixed(part.p99_s, 4) + " s", 12)
+            << pad_left(fixed(sum_s > 0 ? 100 * part.mean_s / sum_s : 0, 1) + "%", 8) << "\n";
     }
     out << "  the means add up to " << fixed(sum_s, 4) << " s, the mean latency; p99s do not add\n";
     print_breakdown_per_url(out, r);
