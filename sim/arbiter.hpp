@@ -29,7 +29,8 @@ public:
         request_wakeup(now_s > busy_until_s_ ? now_s : busy_until_s_);
     }
     // The loop, if the wakeup is still the current one.
-    bool wakeup(std::uint32_t generation, double now_s);  // false: a stale wakeup
+    // Out of line: once a simulated second, too rare to be flattened into the event loop.
+    [[gnu::noinline]] bool wakeup(std::uint32_t generation, double now_s);  // false: a stale wakeup
 
 private:
     void request_wakeup(double at_s);
