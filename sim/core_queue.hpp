@@ -38,7 +38,7 @@ public:
         entries_.pop_back();
     }
 
-    void push(const Entry& e);
+    void push(double finish_s, std::uint64_t arrival, std::uint32_t job);
     // Removes `job`'s entry (it must be here) and returns it.
     Entry take(std::uint32_t job);
     // Removes the entry of the job that arrived last and returns it.

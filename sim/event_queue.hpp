@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "sim/vector_growth.hpp"
+
 namespace workersim {
 
 enum class EventKind : std::uint8_t {
@@ -127,7 +129,7 @@ private:
             sift_down(n);
             return;
         }
-        heap_.push_back(n);
+        push_back_in_place(heap_, n);
         sift_up(heap_.size() - 1);
     }
 

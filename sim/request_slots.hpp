@@ -12,6 +12,7 @@
 #include "sim/event_queue.hpp"
 #include "sim/request.hpp"
 #include "sim/simulator.hpp"
+#include "sim/vector_growth.hpp"
 
 namespace workersim {
 
@@ -34,7 +35,7 @@ public:
 
     void release(std::uint32_t slot) {
         ++requests_[slot].generation;
-        free_.push_back(slot);
+        push_back_in_place(free_, slot);
     }
 
 private:

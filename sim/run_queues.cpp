@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "sim/vector_growth.hpp"
+
 namespace workersim {
 
 namespace {
@@ -57,9 +59,13 @@ void RunQueues::sync(Core& core) {
     core.synced_lone_s = lone_s_;
 }
 
+void RunQueues::grow_jobs(std::uint32_t job) {
+    core_of_.resize(std::max<std::size_t>(job + 1, core_of_.size() * 2), kNone);
+}
+
 void RunQueues::add(double now_s, std::uint32_t job, double work_s) {
     advance(now_s);
-    if (job >= core_of_.size()) core_of_.resize(std::max<std::size_t>(job + 1, core_of_.size() * 2), kNone);
+    if (job >= core_of_.size()) grow_jobs(job);
     assert(!contains(job));
     if (runnable_ == 0) lone_s_ = 0;  // rebase while idle: keeps the clocks small and precise
     push(static_cast<std::uint32_t>(balance_.place()), job, work_s);
@@ -117,7 +123,7 @@ void RunQueues::push(std::uint32_t core, std::uint32_t job, double work_s) {
         ++busy_cores_;
     }
     core_of_[job] = core;
-    c.queue.push({c.served_s + work_s, arrivals_++, job});
+    c.queue.push(c.served_s + work_s, arrivals_++, job);
     c.jobs += 1;
     reschedule(core);
 }
@@ -156,7 +162,7 @@ void RunQueues::reschedule(std::uint32_t core) {
     Core& c = cores_[core];
     if (c.rescheduled) return;
     c.rescheduled = true;
-    rescheduled_.push_back(core);
+    push_back_in_place(rescheduled_, core);
 }
 
 void RunQueues::settle() {

@@ -69,6 +69,8 @@ private:
         bool rescheduled = false;  // in rescheduled_
     };
 
+    // Room for job ids up to `job`: out of line, as the event loop's other growth (sim/vector_growth.hpp).
+    [[gnu::noinline]] void grow_jobs(std::uint32_t job);
     void advance(double now_s);
     void sync(Core& core);
     void push(std::uint32_t core, std::uint32_t job, double work_s);

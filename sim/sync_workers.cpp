@@ -5,6 +5,7 @@
 #include "sim/arbiter.hpp"
 #include "sim/clients.hpp"
 #include "sim/listen_socket.hpp"
+#include "sim/vector_growth.hpp"
 
 namespace workersim {
 
@@ -54,7 +55,7 @@ void SyncWorkers::return_to_accept(std::uint32_t w, double now_s) {
         return;
     }
     worker.state = State::idle;
-    idle_.push_back(w);
+    push_back_in_place(idle_, w);
 }
 
 void SyncWorkers::start_phase(std::uint32_t slot, double now_s) {
