@@ -38,6 +38,7 @@ public:
         entries_.pop_back();
     }
 
+    // `arrival` is later than that of every job here.
     void push(double finish_s, std::uint64_t arrival, std::uint32_t job);
     // Removes `job`'s entry (it must be here) and returns it.
     Entry take(std::uint32_t job);
@@ -45,10 +46,6 @@ public:
     Entry take_newest();
 
 private:
-    // Bitwise, not short-circuit: no branch on the finishing times' order.
-    static bool before(const Entry& a, const Entry& b) {
-        return (a.finish_s < b.finish_s) | ((a.finish_s == b.finish_s) & (a.arrival < b.arrival));
-    }
     Entry take_at(std::size_t i);
 
     std::vector<Entry> entries_;  // latest-finishing first
