@@ -13,41 +13,42 @@ namespace workersim {
 // cannot forward (a stall that perf put at 8% of the calibrated 2-core case's time).
 void CoreQueue::push(double finish_s, std::uint64_t arrival, std::uint32_t job) {
     emplace_back_in_place(entries_);
-    std::size_t i = entries_.size() - 1;
-    while (i > 0 && entries_[i - 1].finish_s <= finish_s) {
-        assert(entries_[i - 1].arrival < arrival);
-        entries_[i] = entries_[i - 1];
-        --i;
+    Entry* const first = entries_.data();
+    Entry* slot = first + entries_.size() - 1;
+    while (slot != first && slot[-1].finish_s <= finish_s) {
+        assert(slot[-1].arrival < arrival);
+        *slot = slot[-1];
+        --slot;
     }
-    Entry& slot = entries_[i];
-    slot.finish_s = finish_s;
-    slot.arrival = arrival;
-    slot.job = job;
+    slot->finish_s = finish_s;
+    slot->arrival = arrival;
+    slot->job = job;
 }
 
 CoreQueue::Entry CoreQueue::take(std::uint32_t job) {
-    std::size_t i = 0;
-    while (entries_[i].job != job) {
-        ++i;
-        assert(i < entries_.size());
+    Entry* e = entries_.data();
+    while (e->job != job) {
+        ++e;
+        assert(e < entries_.data() + entries_.size());
     }
-    return take_at(i);
+    return take_at(e);
 }
 
 CoreQueue::Entry CoreQueue::take_newest() {
     assert(!empty());
-    std::size_t newest = 0;
-    for (std::size_t i = 1; i < entries_.size(); ++i)
-        newest = entries_[i].arrival > entries_[newest].arrival ? i : newest;
+    Entry* newest = entries_.data();
+    Entry* const end = newest + entries_.size();
+    for (Entry* e = newest + 1; e != end; ++e) newest = e->arrival > newest->arrival ? e : newest;
     return take_at(newest);
 }
 
-// The entries after i (those finishing earlier) move down one.
-CoreQueue::Entry CoreQueue::take_at(std::size_t i) {
-    const Entry e = entries_[i];
-    for (std::size_t k = i + 1; k < entries_.size(); ++k) entries_[k - 1] = entries_[k];
+// The entries after `at` (those finishing earlier) move down one.
+CoreQueue::Entry CoreQueue::take_at(Entry* at) {
+    const Entry taken = *at;
+    Entry* const end = entries_.data() + entries_.size();
+    for (Entry* e = at + 1; e != end; ++e) e[-1] = *e;
     entries_.pop_back();
-    return e;
+    return taken;
 }
 
 }  // namespace workersim

@@ -88,7 +88,8 @@ public:
         push(time_s, EventKind::master_wakeup, 0, generation);
     }
 
-    bool empty() const { return heap_.size() == static_cast<std::size_t>(hole_); }
+    // Pointer compares, not size(): that divides by the node's 24 bytes.
+    bool empty() const { return hole_ ? heap_.begin() + 1 == heap_.end() : heap_.empty(); }
     std::size_t size() const { return heap_.size() - static_cast<std::size_t>(hole_); }
     double top_time_s() {
         settle();

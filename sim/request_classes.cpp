@@ -11,6 +11,7 @@ RequestClasses::RequestClasses(const Scenario& scenario)
         std::vector<Sampler> samplers;
         for (const Phase& p : c.phases) samplers.emplace_back(p.duration);
         samplers_.push_back(std::move(samplers));
+        phase_counts_.push_back(c.phases.size());
         total += c.weight;
         cumulative_.push_back(total);
     }

@@ -35,6 +35,9 @@ public:
     bool named() const { return named_; }
     const RequestClass& operator[](std::uint16_t c) const { return classes_[c]; }
     const std::vector<Phase>& phases(std::uint16_t c) const { return classes_[c].phases; }
+    // phases(c).size(), without the division by sizeof(Phase) that size() does (the event loop
+    // asks at the end of every phase).
+    std::size_t phase_count(std::uint16_t c) const { return phase_counts_[c]; }
     double draw_duration_s(std::uint16_t c, std::uint16_t phase, Rng& rng) const {
         return samplers_[c][phase].draw(rng);
     }
@@ -43,6 +46,7 @@ private:
     std::vector<RequestClass> classes_;
     std::vector<std::vector<Sampler>> samplers_;
     std::vector<double> cumulative_;  // running sums of the weights
+    std::vector<std::size_t> phase_counts_;
     bool named_;
 };
 

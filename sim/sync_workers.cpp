@@ -80,7 +80,7 @@ void SyncWorkers::phase_done(std::uint32_t slot, double now_s) {
         end_process(w, now_s);
         return;
     }
-    if (++r.phase < classes_.phases(r.request_class).size()) {
+    if (++r.phase < classes_.phase_count(r.request_class)) {
         start_phase(slot, now_s);
         return;
     }
