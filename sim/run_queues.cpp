@@ -103,7 +103,7 @@ std::uint32_t RunQueues::pop_completed() {
     advance(next_completion_s_);
     // The completion time was computed from these clocks' targets: pin the clocks to them so
     // rounding never leaves a finished job with a sliver of work.
-    lone_s_ = std::max(lone_s_, lone_s_of(due_[1].key));
+    lone_s_ = std::max(lone_s_, due_lone_s_);
     sync(c);
     c.served_s = std::max(c.served_s, done.finish_s);
     c.queue.pop_first();
@@ -173,7 +173,8 @@ void RunQueues::settle() {
         next_completion_s_ = std::numeric_limits<double>::infinity();
         return;
     }
-    const double left_lone_s = std::max(0.0, lone_s_of(due_[1].key) - lone_s_);
+    due_lone_s_ = lone_s_of(due_[1].key);
+    const double left_lone_s = std::max(0.0, due_lone_s_ - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
 }
 

@@ -110,6 +110,7 @@ private:
     double last_update_s_ = 0;
     double occupied_core_s_ = 0;
     double next_completion_s_ = std::numeric_limits<double>::infinity();
+    double due_lone_s_ = 0;  // lone_s when the earliest core's first job finishes, as of the last settle() with a busy core
 };
 
 }  // namespace workersim
