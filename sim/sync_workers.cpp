@@ -60,9 +60,8 @@ void SyncWorkers::return_to_accept(std::uint32_t w, double now_s) {
 
 void SyncWorkers::start_phase(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
-    const Phase& phase = classes_.phases(r.request_class)[r.phase];
     const double duration_s = classes_.draw_duration_s(r.request_class, r.phase, service_rng_);
-    if (phase.kind == PhaseKind::cpu) {
+    if (classes_.on_cores(r.request_class, r.phase)) {
         statistics_.clocks().run_on_cores(slot, duration_s, now_s);
         cores_.add(now_s, slot, duration_s);
     } else {
