@@ -130,8 +130,8 @@ private:
             sift_down(n);
             return;
         }
-        push_back_in_place(heap_, n);
-        sift_up(heap_.size() - 1);
+        emplace_back_in_place(heap_);
+        sift_up(heap_.size() - 1, n);
     }
 
     // 24 bytes. A non-negative double's bits order as an unsigned integer the way the double
@@ -163,8 +163,9 @@ private:
     static bool earlier(const Node& a, const Node& b) {
         return (a.time < b.time) | ((a.time == b.time) & (a.order_kind < b.order_kind));
     }
-    void sift_up(std::size_t i) {
-        const Node e = heap_[i];
+    // Places e at i or above. e comes in registers, not read back from heap_[i]: a node just
+    // stored there and reloaded whole waited on store forwarding, as in sim/core_queue.cpp.
+    void sift_up(std::size_t i, const Node e) {
         while (i > 0) {
             const std::size_t parent = (i - 1) / 4;
             if (!earlier(e, heap_[parent])) break;
