@@ -94,13 +94,13 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
     return left_s;
 }
 
-std::uint32_t RunQueues::pop_completed() {
+std::uint32_t RunQueues::pop_completed(double now_s) {
     assert(runnable_ > 0 && busy_cores_ > 0);
-    if (stale_) settle();
+    assert(!stale_ && now_s == next_completion_s_);
     const std::uint32_t core = due_[1].core;
     Core& c = cores_[core];
     const CoreQueue::Entry done = c.queue.first();
-    advance(next_completion_s_);
+    advance(now_s);
     // The completion time was computed from these clocks' targets: pin the clocks to them so
     // rounding never leaves a finished job with a sliver of work.
     lone_s_ = std::max(lone_s_, due_lone_s_);
@@ -165,17 +165,18 @@ void RunQueues::reschedule(std::uint32_t core) {
     push_back_in_place(rescheduled_, core);
 }
 
-void RunQueues::settle() {
+double RunQueues::settle() {
     for (const std::uint32_t core : rescheduled_) walk(core);
     rescheduled_.clear();
     stale_ = false;
     if (busy_cores_ == 0) {
         next_completion_s_ = std::numeric_limits<double>::infinity();
-        return;
+        return next_completion_s_;
     }
     due_lone_s_ = lone_s_of(due_[1].key);
     const double left_lone_s = std::max(0.0, due_lone_s_ - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
+    return next_completion_s_;
 }
 
 void RunQueues::walk(std::uint32_t core) {

@@ -44,14 +44,15 @@ public:
     // Brought up to date here, once for all the changes since it was last read: a completion,
     // the move it may cause and the next phase's arrival, at one instant, walk each core's
     // path in the winner tree once and divide once.
-    double next_completion_s() {
-        if (stale_) settle();
-        return next_completion_s_;
-    }
+    double next_completion_s() { return stale_ ? settle() : next_completion_s_; }
     bool stale() const { return stale_; }
-    void settle();
+    // Returns the next completion's time, so that the event loop takes it from a register: read
+    // back from memory, it waited on the store of a division's result.
+    double settle();
     const double& cached_next_completion_s() const { return next_completion_s_; }  // as of the last settle()
-    std::uint32_t pop_completed();
+    std::uint32_t pop_completed() { return pop_completed(next_completion_s()); }
+    // The same, told the time the event loop already holds (== next_completion_s()).
+    std::uint32_t pop_completed(double now_s);
 
     int runnable() const { return runnable_; }
     double occupied_core_s(double now_s) const;

@@ -99,7 +99,7 @@ private:
         assert(now_s < kInfinity);
         advance_clock(now_s);
         if (cpu_first)
-            cpu_done(cores_.pop_completed(), now_s);
+            cpu_done(cores_.pop_completed(now_s), now_s);
         else if (arrival_first)
             clients_.arrival(now_s);
         else
