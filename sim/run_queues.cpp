@@ -97,7 +97,7 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
 std::uint32_t RunQueues::pop_completed(double now_s) {
     assert(runnable_ > 0 && busy_cores_ > 0);
     assert(!stale_ && now_s == next_completion_s_);
-    const std::uint32_t core = due_[1].core;
+    const std::uint32_t core = due_core_;
     Core& c = cores_[core];
     const CoreQueue::Entry done = c.queue.first();
     advance(now_s);
@@ -166,20 +166,22 @@ void RunQueues::reschedule(std::uint32_t core) {
 }
 
 double RunQueues::settle() {
-    for (const std::uint32_t core : rescheduled_) walk(core);
+    Due root = due_[1];
+    for (const std::uint32_t core : rescheduled_) root = walk(core);
     rescheduled_.clear();
     stale_ = false;
     if (busy_cores_ == 0) {
         next_completion_s_ = std::numeric_limits<double>::infinity();
         return next_completion_s_;
     }
-    due_lone_s_ = lone_s_of(due_[1].key);
+    due_lone_s_ = lone_s_of(root.key);
+    due_core_ = root.core;
     const double left_lone_s = std::max(0.0, due_lone_s_ - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
     return next_completion_s_;
 }
 
-void RunQueues::walk(std::uint32_t core) {
+RunQueues::Due RunQueues::walk(std::uint32_t core) {
     Core& c = cores_[core];
     c.rescheduled = false;
     Due winner{due_key(c.queue.empty() ? kIdle
@@ -195,6 +197,7 @@ void RunQueues::walk(std::uint32_t core) {
         winner.core ^= (winner.core ^ sibling.core) & static_cast<std::uint32_t>(take);
         due_[i / 2] = winner;
     }
+    return winner;
 }
 
 }  // namespace workersim

@@ -79,7 +79,6 @@ private:
     double taken(std::uint32_t core, const CoreQueue::Entry& e);  // the same, once its entry is out
     void leave(std::uint32_t core);
     void reschedule(std::uint32_t core);
-    void walk(std::uint32_t core);
 
     std::vector<double> lone_rate_;  // capacity(k) / k for k = 1..cores (0 at k = 0)
     LoadBalance balance_;
@@ -98,6 +97,9 @@ private:
         std::uint32_t core;
     };
     std::vector<Due> due_;   // due_[1] the earliest core; core c's leaf at leaves_ + c
+    // Walks core's leaf-to-root path; returns the root, due_[1], as it wrote it: settle() takes
+    // the earliest core from the last walk's registers, not read back from the tree.
+    Due walk(std::uint32_t core);
     std::uint32_t leaves_ = 1;
     // The cores whose jobs changed since the tree was last walked. A core's leaf is computed
     // from its clocks as they are when walked; every change to them (sync) is followed by a
@@ -111,7 +113,10 @@ private:
     double last_update_s_ = 0;
     double occupied_core_s_ = 0;
     double next_completion_s_ = std::numeric_limits<double>::infinity();
-    double due_lone_s_ = 0;  // lone_s when the earliest core's first job finishes, as of the last settle() with a busy core
+    // As of the last settle() with a busy core: lone_s when the earliest core's first job
+    // finishes, and that core (due_[1], decoded).
+    double due_lone_s_ = 0;
+    std::uint32_t due_core_ = 0;
 };
 
 }  // namespace workersim
