@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "calibrate/harness/text_file.hpp"
 #include "calibrate/harness/utc_time.hpp"
 #include "calibrate/load/hey.hpp"
+#include "calibrate/session/app_url.hpp"
 #include "calibrate/session/mix_clients.hpp"
 
 namespace workersim {
@@ -68,6 +70,13 @@ Plan plan_for(bool quick, int url_count) {
 }
 
 bool answered(int status) { return status >= 200 && status < 400; }
+
+// A figure for the progress lines: "7.52", not std::to_string's "7.519730".
+std::string decimals(double value, int digits) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(digits) << value;
+    return out.str();
+}
 
 // What became of one attempt at a run: kept in the runs file, its URL skipped, or made while
 // the host ran off its usual speed (kept aside in RUNS.unsteady, to be made again).
@@ -164,13 +173,23 @@ struct HeyOutcome {
 // per URL before waiting for any.
 class HeyRun {
 public:
-    HeyRun(const std::string& url, std::int64_t requests, int clients, double timeout_s, const Placement& where,
-           std::optional<int> session_nice, const std::string& temp_root)
+    HeyRun(const std::string& url, const HttpRequest& request, const std::string& body_file, std::int64_t requests,
+           int clients, double timeout_s, const Placement& where, std::optional<int> session_nice,
+           const std::string& temp_root)
         : url_(url), requests_(requests), clients_(clients), timeout_s_(timeout_s),
           directory_("workersim-hey", temp_root) {
         ChildSpec spec;
         spec.argv = {"hey", "-n", std::to_string(requests), "-c", std::to_string(clients), "-t",
-                     std::to_string(static_cast<int>(timeout_s) + 5), "-o", "csv", url};
+                     std::to_string(static_cast<int>(timeout_s) + 5), "-o", "csv", "-m", request.method};
+        for (const std::string& header : request.headers) {
+            spec.argv.push_back("-H");
+            spec.argv.push_back(header);
+        }
+        if (!body_file.empty()) {
+            spec.argv.push_back("-D");
+            spec.argv.push_back(body_file);
+        }
+        spec.argv.push_back(url);
         spec.cores = where.loadgen;
         spec.session_nice = session_nice;
         spec.stdout_path = directory_.file("hey.csv");
@@ -290,6 +309,7 @@ public:
                     usable.push_back(path);
                     continue;
                 }
+                about_to_run(id);
                 if (!server) server = start(1, false, one);
                 if (steadily([&] { return serial(*server, one, path); }) == Outcome::kept) usable.push_back(path);
             }
@@ -307,6 +327,7 @@ public:
                     ++finished_;
                     continue;
                 }
+                about_to_run(id);
                 if (!server) {
                     server = start(1, false, where);
                     warm(*server, 1, usable, where);
@@ -314,21 +335,30 @@ public:
                 steadily([&] { return contended(*server, where, path, id); });
             }
         }
-        if (usable.empty()) return;
+        if (usable.empty()) return report_progress("");
         const Placement all = placement(0);
         for (bool preload : {false, true})
             for (int workers : plan_.memory_workers) {
                 const std::string id = "memory w" + std::to_string(workers) + (preload ? " preload" : "");
-                if (done_.count(id)) ++finished_;
-                else memory(workers, preload, all, usable, id);
+                if (done_.count(id)) {
+                    ++finished_;
+                    continue;
+                }
+                about_to_run(id);
+                memory(workers, preload, all, usable, id);
             }
         for (const MixConfig& m : plan_.mixes) {
             const Placement where = placement(m.cores);
             const std::string id = "mix w" + std::to_string(m.workers) + " c" + std::to_string(m.clients) + " " +
                                    cores_label(where) + (m.uniform ? " uniform" : "");
-            if (done_.count(id)) ++finished_;
-            else steadily([&] { return mix(m, where, usable, id); });
+            if (done_.count(id)) {
+                ++finished_;
+                continue;
+            }
+            about_to_run(id);
+            steadily([&] { return mix(m, where, usable, id); });
         }
+        report_progress("");
     }
 
 private:
@@ -379,10 +409,29 @@ private:
         return run;
     }
 
-    std::unique_ptr<HeyRun> hey(const GunicornServer& server, const std::string& path, std::int64_t requests,
+    // The request a URL name stands for, as sent to the app (its body read from --body's file).
+    HttpRequest request_of(const std::string& name) const {
+        const AppUrl url = app_url(name);
+        HttpRequest request;
+        request.method = url.method;
+        request.target = url.path;
+        request.headers = options_.headers;
+        if (const auto body = options_.body_files.find(name); body != options_.body_files.end())
+            request.body = read_text_file(body->second);
+        return request;
+    }
+
+    std::string body_file_of(const std::string& name) const {
+        const auto body = options_.body_files.find(name);
+        return body == options_.body_files.end() ? "" : body->second;
+    }
+
+    std::unique_ptr<HeyRun> hey(const GunicornServer& server, const std::string& name, std::int64_t requests,
                                 int clients, const Placement& where) const {
-        return std::make_unique<HeyRun>(url_of(server, path), requests, clients, options_.timeout_s, where,
-                                        options_.session_nice, options_.temp_root);
+        HttpRequest request = request_of(name);
+        request.body.clear();  // hey reads it from the file
+        return std::make_unique<HeyRun>(url_of(server, request.target), request, body_file_of(name), requests, clients,
+                                        options_.timeout_s, where, options_.session_nice, options_.temp_root);
     }
 
     void append(const AppRun& run) {
@@ -408,8 +457,8 @@ private:
         }
         std::ofstream unsteady(options_.runs_path + ".unsteady", std::ios::app);
         unsteady << to_json(run).dump() << "\n";
-        say(run.id + ": made again, the host ran off its usual speed (probes " + std::to_string(before_ns) + " and " +
-            std::to_string(after_ns) + " ns against " + std::to_string(usual_ns) + ")");
+        say(run.id + ": made again, the host ran off its usual speed (probes " + decimals(before_ns, 1) + " and " +
+            decimals(after_ns, 1) + " ns against " + decimals(usual_ns, 1) + ")");
         return false;
     }
 
@@ -422,17 +471,32 @@ private:
     }
 
     void say(const std::string& line) {
-        if (options_.log) *options_.log << "workersim calibrate --app: " << line << std::endl;
+        if (options_.said) options_.said(line);
     }
 
     // Each run's line starts with its place in the plan: [7/19].
     void said_run(const std::string& line) {
         ++finished_;
+        ++made_;
         say("[" + std::to_string(finished_) + "/" + std::to_string(planned_) + "] " + line);
+    }
+
+    void about_to_run(const std::string& id) { report_progress(id); }
+
+    // The time left at the pace of the runs made so far in this call (a resumed call's
+    // earlier runs took no time in it); a first guess of 5 s a run before any.
+    void report_progress(const std::string& next_id) {
+        if (!options_.progress) return;
+        const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        const double per_run_s = made_ > 0 ? elapsed_s / made_ : 5.0;
+        const int left = std::max(0, planned_ - finished_);
+        options_.progress({static_cast<std::size_t>(finished_), static_cast<std::size_t>(planned_), elapsed_s,
+                           per_run_s * left, next_id});
     }
 
     void skip(const std::string& why) {
         ++finished_;
+        ++made_;
         outcome_.skipped.push_back(why);
         say("skipped: " + why);
     }
@@ -448,8 +512,8 @@ private:
     Outcome serial(GunicornServer& server, const Placement& where, const std::string& path) {
         // One request first: a URL that fails (an error status, a worker killed by the
         // timeout) is skipped after one request, not after the serial run's dozens.
-        const auto status = http_get_status(server.port(), path,
-                                            std::chrono::milliseconds(static_cast<long>(1000 * (options_.timeout_s + 5))));
+        const auto status = http_status(server.port(), request_of(path),
+                                        std::chrono::milliseconds(static_cast<long>(1000 * (options_.timeout_s + 5))));
         if (!status || !answered(*status)) {
             std::string why = "URL " + path + (status ? " answered " + std::to_string(*status) + " to its first request"
                                                       : ": its first request got no response");
@@ -497,9 +561,9 @@ private:
         for (double c : run.cpu_s) cpu += c;
         for (double i : run.io_s) io += i;
         const double n = static_cast<double>(run.cpu_s.size());
-        said_run(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + std::to_string(1e3 * cpu / n) +
-                 " ms, IO " + std::to_string(1e3 * io / n) + " ms per request, hey " +
-                 std::to_string(1e3 * run.latency_mean_s) + " ms");
+        said_run(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + decimals(1e3 * cpu / n, 2) +
+                 " ms, IO " + decimals(1e3 * io / n, 2) + " ms per request, hey " +
+                 decimals(1e3 * run.latency_mean_s, 2) + " ms");
         return Outcome::kept;
     }
 
@@ -533,8 +597,8 @@ private:
         run.per_url.push_back({path, run.clients, run.requests, run.completed, run.throughput_rps,
                                run.latency_mean_s, run.latency_p99_s});
         if (!keep(run)) return Outcome::unsteady;
-        said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
-                 std::to_string(1e3 * run.latency_mean_s) + " ms");
+        said_run(run.id + ": " + decimals(run.throughput_rps, 1) + " req/s, mean " +
+                 decimals(1e3 * run.latency_mean_s, 1) + " ms");
         return Outcome::kept;
     }
 
@@ -565,7 +629,7 @@ private:
         append(run);
         double total = run.master_pss_kib.value_or(0);
         for (double kib : run.worker_pss_kib) total += kib;
-        said_run(run.id + ": boot " + std::to_string(run.boot_s) + " s, PSS " + std::to_string(total / 1024) +
+        said_run(run.id + ": boot " + decimals(run.boot_s, 3) + " s, PSS " + decimals(total / 1024, 1) +
                  " MiB in all after the requests");
     }
 
@@ -632,8 +696,8 @@ private:
                                    u.mean_s, u.p99_s});
         }
         if (!keep(run)) return Outcome::unsteady;
-        said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
-                 std::to_string(1e3 * run.latency_mean_s) + " ms, p99 " + std::to_string(1e3 * run.latency_p99_s) +
+        said_run(run.id + ": " + decimals(run.throughput_rps, 1) + " req/s, mean " +
+                 decimals(1e3 * run.latency_mean_s, 1) + " ms, p99 " + decimals(1e3 * run.latency_p99_s, 1) +
                  " ms");
         return Outcome::kept;
     }
@@ -646,6 +710,8 @@ private:
     std::set<std::string> done_;
     std::ofstream out_;
     int planned_ = 0, finished_ = 0;
+    int made_ = 0;  // finished_ less the runs a resumed call found done
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::vector<double> probes_;  // every speed probe so far: the host's usual speed
     int attempt_ = 1;
 };
