@@ -20,8 +20,10 @@ $check && out=$scratch/reports && mkdir -p "$out"
   sed "s#$scratch/full.json#$d/default-profile.json#" > $out/full-fit.txt
 "$ws" calibrate --only-fit --quick --runs $d/quick-runs.jsonl --out "$scratch/quick.json" |
   sed "s#$scratch/quick.json#$d/quick-profile.json#" > $out/quick-fit.txt
-"$ws" calibrate --only-fit --quick --runs $d/same-day-quick-runs.jsonl --out "$scratch/same-day.json" |
-  sed "s#$scratch/same-day.json#$d/same-day-quick-profile.json#" > $out/same-day-quick-fit.txt
+for t in 0221 0233; do  # quick calibrations on the repeats' host, before and after the plan's 8-thread run
+  "$ws" calibrate --only-fit --quick --runs $d/same-day-quick-$t-runs.jsonl --out "$scratch/same-day.json" |
+    sed "s#$scratch/same-day.json#$d/same-day-quick-$t-profile.json#" > $out/same-day-quick-$t-fit.txt
+done
 validate() {  # REPORT RUNS PROFILE [FLAGS...]
   local report=$1 runs=$2 profile=$3
   shift 3
@@ -44,7 +46,8 @@ $check && { cmp -s "$scratch/repeat-probed-profile.json" $d/repeat-probed-profil
   { echo "repeat-probed-profile.json differs" >&2; exit 1; }; }
 validate validation-repeats-probed-profile.txt $d/repeat-runs.jsonl $d/repeat-probed-profile.json
 # The same repeats against a quick calibration made on their host minutes later.
-validate validation-repeats-same-day-quick-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-profile.json
+validate validation-repeats-same-day-quick-0221-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-0221-profile.json
+validate validation-repeats-same-day-quick-0233-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-0233-profile.json
 scripts/failure-validation.sh $d/failure-runs.jsonl $d/default-profile.json "$ws" > $out/failure-validation.txt
 
 if $check; then
