@@ -116,11 +116,15 @@ std::vector<std::pair<std::string, std::string>> parse_environment(const std::ve
 void print_app_profile(std::ostream& out, const Profile& p) {
     out << "workersim calibrate --app: profile '" << p.name << "'\n";
     out << "  " << std::left << std::setw(24) << "URL" << std::right << std::setw(8) << "weight" << std::setw(14)
-        << "CPU ms" << std::setw(14) << "IO ms" << std::setw(12) << "waits" << "\n";
+        << "CPU ms" << std::setw(14) << "IO ms" << std::setw(12) << "waits" << std::setw(16) << "IO per caller"
+        << "\n";
     for (const UrlProfile& u : p.app->urls)
         out << "  " << std::left << std::setw(24) << u.path << std::right << std::setw(8) << u.weight << std::fixed
             << std::setprecision(2) << std::setw(14) << 1e3 * u.cpu.expected_s() << std::setw(14)
-            << 1e3 * u.io.expected_s() << std::setw(12) << u.voluntary_switches << std::defaultfloat << "\n";
+            << 1e3 * u.io.expected_s() << std::setw(12) << u.voluntary_switches << std::setw(15)
+            << 100 * u.io_slowdown_per_caller << "%" << std::defaultfloat << "\n";
+    out << "  (IO per caller: how much longer a URL's IO takes for each other request calling it at once, as "
+        << kConcurrentCallers << " workers measured; 0: its downstream did not queue)\n";
     out << "  Gunicorn's own CPU per request: " << std::setprecision(3) << 1e3 * p.request_cpu_s << " ms\n";
     out << "  boot (1 worker): " << p.boot_s << " s\n";
     const auto memory = [&out](const char* name, const MemoryModel& m) {

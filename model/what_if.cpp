@@ -93,7 +93,7 @@ std::vector<RequestClass> app_classes(const Profile& profile, const Workload& w,
             Distribution io = u.io;
             io.slow_probability = w.io_slow_probability;
             io.slow_s = w.io_slow_s;
-            c.phases.push_back({PhaseKind::io, PhaseOwner::worker, io});
+            c.phases.push_back({PhaseKind::io, PhaseOwner::worker, io, 0.0, u.io_slowdown_per_caller});
         }
         if (c.phases.empty()) c.phases.push_back({});  // a request that costs nothing still flows
         classes.push_back(std::move(c));

@@ -47,6 +47,7 @@
 #include "sim/cores.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/gil.hpp"
+#include "sim/downstream_callers.hpp"
 #include "sim/request_classes.hpp"
 #include "sim/request_slots.hpp"
 #include "sim/rng.hpp"
@@ -191,6 +192,7 @@ private:
     Rng service_rng_;
     Rng wake_rng_;
     const RequestClasses& classes_;
+    DownstreamCallers callers_;
     RequestSlots& requests_;
     EventQueue& events_;
     Cores& cores_;

@@ -13,6 +13,7 @@
 #include "sim/cores.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/request_slots.hpp"
+#include "sim/downstream_callers.hpp"
 #include "sim/request_classes.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
@@ -79,6 +80,7 @@ private:
 
     const Scenario& scenario_;
     const RequestClasses& classes_;
+    DownstreamCallers callers_;
     Rng service_rng_;
     RequestSlots& requests_;
     EventQueue& events_;

@@ -50,6 +50,7 @@ struct Plan {
     std::vector<int> memory_workers;
     std::vector<MixConfig> mixes;
     std::int64_t mix_requests_per_client;
+    std::int64_t concurrent_requests_per_client;
 };
 
 // The mixes cover what the held-out bars ask for: two or three worker counts, clients above
@@ -62,11 +63,11 @@ Plan plan_for(bool quick, int url_count) {
     // residual to say whether PSS is linear in the workers.
     // 100 serial samples per URL: a request's CPU can come in bursts (Flask's /report: a ~20
     // ms request every 8th, the collector), which 30 samples hold 3 or 4 of (+-4% on the mean).
-    if (quick) return {103, 3, 60, {1, 0}, {1, 2, 3}, mixes, 20};
+    if (quick) return {103, 3, 60, {1, 0}, {1, 2, 3}, mixes, 20, 15};
     std::vector<int> workers;
     for (int w = 1; w <= std::max(2, host_core_count() + 1); ++w) workers.push_back(w);
     mixes.push_back({3, 3 * u, 0});
-    return {203, 3, 120, {1, 0}, workers, mixes, 50};
+    return {203, 3, 120, {1, 0}, workers, mixes, 50, 30};
 }
 
 bool answered(int status) { return status >= 200 && status < 400; }
@@ -296,7 +297,7 @@ public:
     void run() {
         // The host's usual speed to judge each run's probes by: three probes before the first.
         for (int k = 0; k < 3; ++k) probes_.push_back(probe_ns(placement(1)));
-        planned_ = static_cast<int>(options_.urls.size() * (1 + plan_.contended_cores.size()) +
+        planned_ = static_cast<int>(options_.urls.size() * (2 + plan_.contended_cores.size()) +
                                     2 * plan_.memory_workers.size() + plan_.mixes.size());
         std::vector<std::string> usable;
         {
@@ -314,8 +315,13 @@ public:
                 if (steadily([&] { return serial(*server, one, path); }) == Outcome::kept) usable.push_back(path);
             }
         }
+        // The URLs that wait on something (a serial IO of a millisecond or more): whether their
+        // downstream queues is measured with several workers calling it at once.
+        std::vector<std::string> waiting;
+        for (const std::string& path : usable)
+            if (serial_io_s(path) >= 1e-3) waiting.push_back(path);
         // The plan's length now that the skipped URLs are known.
-        planned_ = finished_ + static_cast<int>(usable.size() * plan_.contended_cores.size() +
+        planned_ = finished_ + static_cast<int>(usable.size() * plan_.contended_cores.size() + waiting.size() +
                                                 2 * plan_.memory_workers.size() + plan_.mixes.size());
         for (int cores : plan_.contended_cores) {
             const Placement where = placement(cores);
@@ -337,6 +343,16 @@ public:
         }
         if (usable.empty()) return report_progress("");
         const Placement all = placement(0);
+        for (const std::string& path : waiting) {
+            const std::string id = "concurrent " + path + " w" + std::to_string(kConcurrentCallers) + " c" +
+                                   std::to_string(kConcurrentCallers) + " " + cores_label(all);
+            if (done_.count(id)) {
+                ++finished_;
+                continue;
+            }
+            about_to_run(id);
+            steadily([&] { return concurrent(all, path, usable, id); });
+        }
         for (bool preload : {false, true})
             for (int workers : plan_.memory_workers) {
                 const std::string id = "memory w" + std::to_string(workers) + (preload ? " preload" : "");
@@ -599,6 +615,63 @@ private:
         if (!keep(run)) return Outcome::unsteady;
         said_run(run.id + ": " + decimals(run.throughput_rps, 1) + " req/s, mean " +
                  decimals(1e3 * run.latency_mean_s, 1) + " ms");
+        return Outcome::kept;
+    }
+
+    // The mean IO of the URL's kept serial run (resumed or new); 0 without one.
+    double serial_io_s(const std::string& path) const {
+        for (const AppRun& r : outcome_.runs)
+            if (r.kind == AppRunKind::serial && r.path == path && !r.io_s.empty()) {
+                double sum = 0;
+                for (double io : r.io_s) sum += io;
+                return sum / static_cast<double>(r.io_s.size());
+            }
+        return 0;
+    }
+
+    // kConcurrentCallers workers and as many clients on one URL, every core: each request's
+    // IO while the others call the same downstream (calibrate/fitting/app_fit's slowdown).
+    Outcome concurrent(const Placement& where, const std::string& path, const std::vector<std::string>& usable,
+                       const std::string& id) {
+        AppRun run = begin(id, AppRunKind::concurrent, where);
+        run.path = path;
+        run.workers = kConcurrentCallers;
+        run.clients = kConcurrentCallers;
+        run.requests = plan_.concurrent_requests_per_client * kConcurrentCallers;
+        const std::unique_ptr<GunicornServer> server = start(kConcurrentCallers, false, where);
+        warm(*server, kConcurrentCallers, usable, where);
+        run.probe_before_ns = probe_ns(where);
+        const double cpu_before_s = workers_cpu_s(*server);
+        const HostLoadWindow window(where.server);
+        const HeyOutcome outcome = hey(*server, path, run.requests, run.clients, where)->finish();
+        run.worker_cpu_s = workers_cpu_s(*server) - cpu_before_s;
+        window.close(run);
+        const std::vector<RequestSample> samples = log_.take();
+        run.probe_after_ns = probe_ns(where);
+        if (const std::string why = check_url(path, outcome, *server, options_.timeout_s); !why.empty()) {
+            skip(why + " (with " + std::to_string(run.clients) + " workers at once)");
+            return Outcome::skipped;
+        }
+        record_load(outcome, run);
+        for (const RequestSample& s : samples) {
+            run.hooks_cpu_s += s.cpu_s;
+            run.hooks_wall_s += s.wall_s;
+            run.hooks_run_delay_s += s.run_delay_s;
+            ++run.hooked_requests;
+            run.cpu_s.push_back(s.cpu_s);
+            run.io_s.push_back(s.io_s());
+            run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
+        }
+        if (run.io_s.empty()) {
+            skip("URL " + path + ": the hooks saw no request in " + id);
+            return Outcome::skipped;
+        }
+        if (!keep(run)) return Outcome::unsteady;
+        double io = 0;
+        for (double i : run.io_s) io += i;
+        said_run(run.id + ": IO " + decimals(1e3 * io / static_cast<double>(run.io_s.size()), 2) +
+                 " ms per request against " + decimals(1e3 * serial_io_s(path), 2) + " ms alone, " +
+                 decimals(run.throughput_rps, 1) + " req/s");
         return Outcome::kept;
     }
 

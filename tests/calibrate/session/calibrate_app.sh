@@ -117,7 +117,30 @@ calibrate timeout --app failing_app:app --chdir "$fixture" --url /ok --url /slow
 has "$root/timeout.err" "URL /slow: its first request got no response"
 has "$root/timeout.err" "WORKER TIMEOUT"
 has "$root/timeout.jsonl" '"id":"serial /ok"'
-# 5. Ctrl-C mid-plan: exit 130, what finished kept, nothing left; the next call resumes.
+# 5. A downstream that queues: /queue serves one worker at a time (a lock the workers share),
+#    /wait any number. The four-worker runs see /queue's IO grow and /wait's not.
+calibrate queue --app failing_app:app --chdir "$fixture" --url /wait --url /queue --quick \
+  --runs "$root/queue.jsonl" --out "$root/queue.json"
+[ $rc -eq 0 ] || fail "queue: exit $rc: $(tail -c 600 "$root/queue.err")"
+/usr/bin/python3 - "$root/queue.json" <<'PY' || failures=$((failures + 1))
+import json, sys
+urls = {u["path"]: u for u in json.load(open(sys.argv[1]))["app"]["urls"]}
+queue, wait = urls["/queue"]["io_slowdown_per_caller"], urls["/wait"]["io_slowdown_per_caller"]
+# One caller at a time: four workers' calls take up to four times one call (about one more
+# call's time per caller found waiting); any number at once: no growth beyond noise.
+problems = []
+if not 0.4 <= queue <= 1.5:
+    problems.append("/queue slowdown per caller %.3f" % queue)
+if not wait <= 0.1:
+    problems.append("/wait slowdown per caller %.3f" % wait)
+for p in problems:
+    print("FAIL: queue profile:", p)
+sys.exit(1 if problems else 0)
+PY
+"$workersim" validate --app-runs "$root/queue.jsonl" --calibration "$root/queue.json" --seeds 4 > "$root/queue-validate.out" 2>&1 ||
+  fail "validate --app-runs queue: $(tail -c 600 "$root/queue-validate.out")"
+cat "$root/queue-validate.out"
+# 6. Ctrl-C mid-plan: exit 130, what finished kept, nothing left; the next call resumes.
 stop_after_s=6 calibrate interrupted --app failing_app:app --chdir "$fixture" --url /ok --quick \
   --runs "$root/interrupted.jsonl" --out "$root/interrupted.json"
 [ $rc -eq 130 ] || fail "interrupted: exit $rc"
