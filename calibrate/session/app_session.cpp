@@ -280,6 +280,19 @@ void record_load(const HeyOutcome& hey, AppRun& run) {
     run.loadgen_cpu_s = hey.cpu_s;
 }
 
+// Every request the hooks saw: the run's totals and each request's CPU, IO and waits.
+void record_samples(const std::vector<RequestSample>& samples, AppRun& run) {
+    for (const RequestSample& s : samples) {
+        run.hooks_cpu_s += s.cpu_s;
+        run.hooks_wall_s += s.wall_s;
+        run.hooks_run_delay_s += s.run_delay_s;
+        ++run.hooked_requests;
+        run.cpu_s.push_back(s.cpu_s);
+        run.io_s.push_back(s.io_s());
+        run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
+    }
+}
+
 std::string url_of(const GunicornServer& server, const std::string& path) {
     return "http://127.0.0.1:" + std::to_string(server.port()) + path;
 }
@@ -601,15 +614,7 @@ private:
             return Outcome::skipped;
         }
         record_load(outcome, run);
-        for (const RequestSample& s : samples) {
-            run.hooks_cpu_s += s.cpu_s;
-            run.hooks_wall_s += s.wall_s;
-            run.hooks_run_delay_s += s.run_delay_s;
-            ++run.hooked_requests;
-            run.cpu_s.push_back(s.cpu_s);
-            run.io_s.push_back(s.io_s());
-            run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
-        }
+        record_samples(samples, run);
         run.per_url.push_back({path, run.clients, run.requests, run.completed, run.throughput_rps,
                                run.latency_mean_s, run.latency_p99_s});
         if (!keep(run)) return Outcome::unsteady;
@@ -653,15 +658,7 @@ private:
             return Outcome::skipped;
         }
         record_load(outcome, run);
-        for (const RequestSample& s : samples) {
-            run.hooks_cpu_s += s.cpu_s;
-            run.hooks_wall_s += s.wall_s;
-            run.hooks_run_delay_s += s.run_delay_s;
-            ++run.hooked_requests;
-            run.cpu_s.push_back(s.cpu_s);
-            run.io_s.push_back(s.io_s());
-            run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
-        }
+        record_samples(samples, run);
         if (run.io_s.empty()) {
             skip("URL " + path + ": the hooks saw no request in " + id);
             return Outcome::skipped;
