@@ -91,8 +91,8 @@ std::vector<RequestClass> app_classes(const Profile& profile, const Workload& w,
             // The CPU samples replay in the order the serial run measured them: a Python view's
             // CPU comes with the collector's pauses at a cadence (Flask's /report: ~20 ms every
             // 8th request or so, against 7.5 ms), and independent draws put two of them back to
-            // back far more often than the real server does (three clients on one worker: p99
-            // 66.8 ms predicted against 38.1 ms measured; in order, 45.7 ms).
+            // back far more often than the real server does (Flask example 02:56, three clients
+            // on one worker: p99 38.1 ms measured, 66.8 ms predicted that way, 45.8 ms in order).
             Distribution cpu = u.cpu.scaled(slower);
             cpu.in_order = true;
             c.phases.push_back({PhaseKind::cpu, PhaseOwner::worker, cpu, w.gil_free_share});

@@ -45,9 +45,9 @@
 
 #include "model/scenario.hpp"
 #include "sim/cores.hpp"
+#include "sim/downstream_callers.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/gil.hpp"
-#include "sim/downstream_callers.hpp"
 #include "sim/request_classes.hpp"
 #include "sim/request_slots.hpp"
 #include "sim/rng.hpp"

@@ -11,10 +11,10 @@
 
 #include "model/scenario.hpp"
 #include "sim/cores.hpp"
-#include "sim/event_queue.hpp"
-#include "sim/request_slots.hpp"
 #include "sim/downstream_callers.hpp"
+#include "sim/event_queue.hpp"
 #include "sim/request_classes.hpp"
+#include "sim/request_slots.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
 
