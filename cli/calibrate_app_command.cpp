@@ -8,14 +8,18 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include "calibrate/fitting/app_fit.hpp"
 #include "calibrate/harness/cpu_affinity.hpp"
 #include "calibrate/harness/provenance.hpp"
 #include "calibrate/session/app_session.hpp"
+#include "calibrate/session/app_url.hpp"
 #include "cli/arguments.hpp"
 #include "cli/bundled_files.hpp"
 #include "cli/calibrate_app.hpp"
+#include "cli/progress_bar.hpp"
 #include "cli/usage_error.hpp"
 #include "model/limits.hpp"
 #include "model/profile_json.hpp"
@@ -32,7 +36,8 @@ std::vector<std::string> texts_of(const po::variables_map& vm, const char* key) 
     return vm.count(key) ? vm[key].as<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-// PATH[=WEIGHT]: a path of the app's, its share of the traffic (default 1, relative).
+// [METHOD ]PATH[=WEIGHT]: a request of the app's, named as calibrate/session/app_url.hpp names
+// it ("/orders" for a GET, "POST /orders"), and its share of the traffic (default 1, relative).
 std::vector<std::pair<std::string, double>> parse_urls(const std::vector<std::string>& specs) {
     if (specs.empty()) throw UsageError("--url: give at least one, e.g. --url /orders=0.7 --url /search=0.3");
     if (specs.size() > kMaxRequestClasses)
@@ -41,16 +46,60 @@ std::vector<std::pair<std::string, double>> parse_urls(const std::vector<std::st
     std::vector<std::pair<std::string, double>> urls;
     for (const std::string& spec : specs) {
         const auto equals = spec.rfind('=');
-        const std::string path = spec.substr(0, equals);
-        if (path.empty() || path[0] != '/')
-            throw UsageError("--url " + spec + ": expected PATH[=WEIGHT] with the path starting with /, e.g. /orders=0.7");
+        AppUrl url = app_url(spec.substr(0, equals));
+        if (!known_http_method(url.method))
+            throw UsageError("--url " + spec + ": method " + url.method +
+                             ": expected GET, POST, PUT, PATCH or DELETE, e.g. --url 'POST /orders=0.2'");
+        if (url.path.empty() || url.path[0] != '/' || url.path.find(' ') != std::string::npos)
+            throw UsageError("--url " + spec +
+                             ": expected [METHOD ]PATH[=WEIGHT] with the path starting with /, e.g. /orders=0.7");
+        const std::string name = app_url_name(url);
         const double weight =
-            equals == std::string::npos ? 1.0 : parse_number("--url " + path, spec.substr(equals + 1), 1e-9, 1e9);
+            equals == std::string::npos ? 1.0 : parse_number("--url " + name, spec.substr(equals + 1), 1e-9, 1e9);
         for (const auto& [earlier, w] : urls)
-            if (earlier == path) throw UsageError("--url " + path + ": given twice");
-        urls.emplace_back(path, weight);
+            if (earlier == name) throw UsageError("--url " + name + ": given twice");
+        urls.emplace_back(name, weight);
     }
     return urls;
+}
+
+// --body FILE (every URL whose method carries a body) or --body 'POST /orders=FILE' (that URL).
+std::map<std::string, std::string> parse_bodies(const std::vector<std::string>& specs,
+                                                const std::vector<std::pair<std::string, double>>& urls) {
+    std::map<std::string, std::string> files;
+    for (const std::string& spec : specs) {
+        std::string file = spec;
+        std::vector<std::string> targets;
+        const auto equals = spec.find('=');
+        const std::string key = equals == std::string::npos ? "" : spec.substr(0, equals);
+        const bool named = std::any_of(urls.begin(), urls.end(), [&](const auto& u) { return u.first == key; });
+        if (named) {
+            file = spec.substr(equals + 1);
+            if (!method_takes_body(app_url(key).method))
+                throw UsageError("--body " + spec + ": " + key + " sends no body (POST, PUT and PATCH do)");
+            targets.push_back(key);
+        } else {
+            for (const auto& [name, weight] : urls)
+                if (method_takes_body(app_url(name).method)) targets.push_back(name);
+            if (targets.empty())
+                throw UsageError("--body " + spec + ": no --url sends a body; name the method, e.g. --url 'POST /orders'");
+        }
+        if (!std::ifstream(file)) throw UsageError("--body " + spec + ": cannot read " + file);
+        for (const std::string& name : targets) {
+            if (files.count(name)) throw UsageError("--body " + spec + ": " + name + " already has a body");
+            files[name] = std::filesystem::absolute(file).string();
+        }
+    }
+    return files;
+}
+
+std::vector<std::string> parse_headers(const std::vector<std::string>& specs) {
+    for (const std::string& spec : specs) {
+        const auto colon = spec.find(':');
+        if (colon == std::string::npos || colon == 0 || spec.find_first_of("\r\n") != std::string::npos)
+            throw UsageError("--header " + spec + ": expected 'NAME: VALUE', e.g. 'Content-Type: application/json'");
+    }
+    return specs;
 }
 
 std::vector<std::pair<std::string, std::string>> parse_environment(const std::vector<std::string>& specs) {
@@ -67,11 +116,15 @@ std::vector<std::pair<std::string, std::string>> parse_environment(const std::ve
 void print_app_profile(std::ostream& out, const Profile& p) {
     out << "workersim calibrate --app: profile '" << p.name << "'\n";
     out << "  " << std::left << std::setw(24) << "URL" << std::right << std::setw(8) << "weight" << std::setw(14)
-        << "CPU ms" << std::setw(14) << "IO ms" << std::setw(12) << "waits" << "\n";
+        << "CPU ms" << std::setw(14) << "IO ms" << std::setw(12) << "waits" << std::setw(16) << "IO per caller"
+        << "\n";
     for (const UrlProfile& u : p.app->urls)
         out << "  " << std::left << std::setw(24) << u.path << std::right << std::setw(8) << u.weight << std::fixed
             << std::setprecision(2) << std::setw(14) << 1e3 * u.cpu.expected_s() << std::setw(14)
-            << 1e3 * u.io.expected_s() << std::setw(12) << u.voluntary_switches << std::defaultfloat << "\n";
+            << 1e3 * u.io.expected_s() << std::setw(12) << u.voluntary_switches << std::setw(15)
+            << 100 * u.io_slowdown_per_caller << "%" << std::defaultfloat << "\n";
+    out << "  (IO per caller: how much longer a URL's IO takes for each other request calling it at once, as "
+        << kConcurrentCallers << " workers measured; 0: its downstream did not queue)\n";
     out << "  Gunicorn's own CPU per request: " << std::setprecision(3) << 1e3 * p.request_cpu_s << " ms\n";
     out << "  boot (1 worker): " << p.boot_s << " s\n";
     const auto memory = [&out](const char* name, const MemoryModel& m) {
@@ -89,7 +142,9 @@ po::options_description calibrate_app_options() {
     o.add_options()
         ("app", po::value<std::string>(), "measure this WSGI app, MODULE:CALLABLE as Gunicorn takes it (e.g. shop:app), under Gunicorn sync workers; its code is not touched (Gunicorn hooks time each request)")
         ("chdir", po::value<std::string>(), "the directory the app is imported from (default: the current one)")
-        ("url", po::value<std::vector<std::string>>()->composing(), "a URL of the app to measure, PATH[=WEIGHT] (weight: its share of the traffic, relative, default 1); repeat for each")
+        ("url", po::value<std::vector<std::string>>()->composing(), "a URL of the app to measure, [METHOD ]PATH[=WEIGHT] (METHOD: GET, the default, POST, PUT, PATCH or DELETE, e.g. 'POST /orders=0.2'; weight: its share of the traffic, relative, default 1); repeat for each")
+        ("body", po::value<std::vector<std::string>>()->composing(), "the request body for the URLs that send one (POST, PUT, PATCH), a FILE, or 'METHOD PATH=FILE' for one of them; repeat for each")
+        ("header", po::value<std::vector<std::string>>()->composing(), "a header sent with every request, 'NAME: VALUE' (e.g. 'Content-Type: application/json'); repeat for each")
         ("env", po::value<std::vector<std::string>>()->composing(), "NAME=VALUE in the app's environment (its database, its API keys); repeat for each")
         ("gunicorn", po::value<std::string>(), "the gunicorn to run (default: gunicorn on PATH, Debian's /usr/bin/gunicorn)")
         ("timeout", po::value<std::string>(), "Gunicorn's --timeout for the app, seconds (default 30): a request outlasting it skips its URL");
@@ -111,6 +166,8 @@ int calibrate_app(const po::variables_map& vm) {
         throw UsageError("--chdir " + options.chdir + ": no such directory");
     options.chdir = std::filesystem::absolute(options.chdir).string();
     options.urls = parse_urls(texts_of(vm, "url"));
+    options.body_files = parse_bodies(texts_of(vm, "body"), options.urls);
+    options.headers = parse_headers(texts_of(vm, "header"));
     options.environment = parse_environment(texts_of(vm, "env"));
     options.quick = vm.count("quick") > 0 || vm.count("plan") > 0;
     options.runs_path = vm.count("runs") ? text_of(vm, "runs") : "runs.jsonl";
@@ -118,7 +175,19 @@ int calibrate_app(const po::variables_map& vm) {
     options.server_dir = bundled_server_dir();  // found beside the binary, wherever it is run from
     if (vm.count("gunicorn")) options.gunicorn = text_of(vm, "gunicorn");
     if (vm.count("timeout")) options.timeout_s = parse_seconds("--timeout", text_of(vm, "timeout"), 1, 3600);
-    options.log = &std::cerr;
+    // A person at a terminal gets the bar redrawn under the run lines; a log gets the lines.
+    const bool terminal = ::isatty(STDERR_FILENO) == 1;
+    std::optional<SessionProgress> shown;
+    options.said = [terminal, &shown](const std::string& line) {
+        if (terminal) clear_progress_line();
+        std::cerr << "workersim calibrate --app: " << line << "\n";
+        if (shown) draw_progress(*shown);
+    };
+    if (terminal)
+        options.progress = [&shown](const SessionProgress& p) {
+            shown = p;
+            draw_progress(p);
+        };
 
     AppSessionOutcome outcome;
     try {

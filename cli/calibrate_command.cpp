@@ -21,6 +21,7 @@
 #include "cli/bundled_files.hpp"
 #include "cli/calibrate_app.hpp"
 #include "cli/commands.hpp"
+#include "cli/progress_bar.hpp"
 #include "cli/usage_error.hpp"
 #include "cli/what_if_options.hpp"
 #include "model/profile_json.hpp"
@@ -30,24 +31,6 @@ namespace workersim::cli {
 namespace {
 
 std::string text_of(const po::variables_map& vm, const char* key) { return vm[key].as<std::string>(); }
-
-std::string clock_text(double seconds) {
-    const auto s = static_cast<long>(seconds + 0.5);
-    std::ostringstream out;
-    out << s / 60 << "m" << std::setw(2) << std::setfill('0') << s % 60 << "s";
-    return out.str();
-}
-
-// One line redrawn in place: only when a person watches stderr.
-void draw_progress(const SessionProgress& p) {
-    const int width = 24;
-    const int filled = p.total ? static_cast<int>(width * p.done / p.total) : width;
-    std::cerr << "\r[" << std::string(static_cast<std::size_t>(filled), '#')
-              << std::string(static_cast<std::size_t>(width - filled), ' ') << "] " << p.done << "/" << p.total
-              << "  elapsed " << clock_text(p.elapsed_s) << "  ~" << clock_text(p.left_s) << " left  "
-              << (p.next_id.empty() ? "done" : p.next_id) << "\x1b[K" << std::flush;
-    if (p.next_id.empty()) std::cerr << "\n";
-}
 
 void print_fit_report(std::ostream& out, const Profile& p, std::size_t runs) {
     out << "workersim calibrate: profile '" << p.name << "' fitted from " << runs << " runs\n";
@@ -91,7 +74,7 @@ po::options_description calibrate_options() {
         "workersim calibrate: measure the reference app under Gunicorn on this host and fit a profile\n"
         "\nGeneral");
     general.add_options()("help,h", "this help")
-        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid and gthread's, about 40 minutes) failure (requests longer than --timeout, not fitted) or repeats (gthread configurations made 6 times each, not fitted, about 5 minutes); default quick")
+        ("plan", po::value<std::string>(), "quick (under 3 minutes), full (the seed article's grid and gthread's, about 40 minutes) failure (requests longer than --timeout, not fitted) or repeats (12 gthread configurations made 6 times each, not fitted, about 15 minutes); default quick")
         ("quick", "the same as --plan quick")
         ("runs", po::value<std::string>(), "the runs file (JSON lines), appended run by run and resumed from (default runs.jsonl)")
         ("out", po::value<std::string>(), "where the fitted profile JSON goes (default profile.json)")

@@ -43,7 +43,12 @@ constexpr ModelledSetting kModelled[] = {
     {"threads", "threads"},
     {"worker_connections", "worker-connections"},
     {"keepalive", "keepalive"},
+    {"preload_app", "preload"},
 };
+
+// --preload is a switch, and what it changes (memory) only a profile measured with it can say:
+// pasted_preload decides, once the profile is known, rather than a flag word.
+bool is_preload(const GunicornSetting& s) { return s.flag == "preload"; }
 
 // Settings that carry the command rather than configure the server: the config file (echoed
 // as config_file) and the app (echoed as app), neither of which workersim runs.
@@ -185,6 +190,7 @@ std::vector<std::string> unmodelled_warnings(const json& settings, const std::st
 WhatIf checked_what_if(const std::vector<GunicornSetting>& settings, const std::string& origin) {
     std::vector<std::string> words{"gunicorn"};
     for (const GunicornSetting& s : settings) {
+        if (is_preload(s)) continue;
         words.push_back("--" + s.flag);
         words.push_back(s.value);
     }
@@ -206,7 +212,7 @@ po::options_description gunicorn_options() {
         "and the file (/usr/bin/python3, python3-gunicorn; the file runs, as under Gunicorn; "
         "./gunicorn.conf.py when no -c is given and GUNICORN_CMD_ARGS count, as for Gunicorn): -w, -k sync|gthread, --threads, "
         "--timeout, --backlog, --keep-alive, --worker-connections, --max-requests, --max-requests-jitter become "
-        "workersim's flags, with Gunicorn's defaults; any other option set is named in a warning and ignored. A "
+        "workersim's flags, with Gunicorn's defaults; --preload applies where the profile measured memory with it; any other option set is named in a warning and ignored. A "
         "workersim flag beside it overrides the command's value");
     return o;
 }
@@ -257,7 +263,7 @@ std::vector<std::string> gunicorn_flag_words(PastedGunicorn& pasted, const po::v
                                              const std::vector<std::string>& searched) {
     std::vector<std::string> words;
     for (const GunicornSetting& s : pasted.settings) {
-        if (!options.find_nothrow(s.flag, false, false, false)) continue;
+        if (is_preload(s) || !options.find_nothrow(s.flag, false, false, false)) continue;
         if (std::find(searched.begin(), searched.end(), s.flag) != searched.end()) continue;
         if (command_line.count(s.flag)) {
             const std::string given = command_line[s.flag].as<std::string>();
@@ -291,8 +297,8 @@ json gunicorn_echo(const PastedGunicorn& p) {
     json settings = json::object();
     json explicitly_set = json::array();
     for (const GunicornSetting& s : p.settings) {
-        const json number = json::parse(s.value, nullptr, false);
-        settings[s.flag] = number.is_number() ? number : json(s.value);
+        const json parsed = json::parse(s.value, nullptr, false);
+        settings[s.flag] = parsed.is_number() || parsed.is_boolean() ? parsed : json(s.value);
         if (s.explicitly_set) explicitly_set.push_back(s.flag);
     }
     return {{"command", p.command},
@@ -302,6 +308,22 @@ json gunicorn_echo(const PastedGunicorn& p) {
             {"settings", settings},
             {"explicitly_set", explicitly_set},
             {"warnings", p.warnings}};
+}
+
+bool pasted_preload(PastedGunicorn& pasted, const Profile& profile) {
+    const auto preload = std::find_if(pasted.settings.begin(), pasted.settings.end(), is_preload);
+    if (preload == pasted.settings.end() || preload->value != "true") return false;
+    if (profile.app && profile.app->preload_memory) return true;
+    pasted.warnings.push_back(preload->gunicorn_option + ": the profile '" + profile.name +
+                              "' has no memory measured with it (`workersim calibrate --app` measures it); "
+                              "memory predicted as without it");
+    return false;
+}
+
+void apply_pasted_preload(CommandLine& line, const Profile& profile, const po::options_description& options) {
+    if (!line.gunicorn || !pasted_preload(*line.gunicorn, profile) || line.vm.count("preload")) return;
+    line.words.push_back("--preload");
+    line.vm = parse_command_line(line.words, options);
 }
 
 void print_gunicorn_warnings(std::ostream& out, const std::string& command_name, const PastedGunicorn& p) {

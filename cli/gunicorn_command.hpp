@@ -17,6 +17,7 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "model/profile.hpp"
 #include "model/what_if.hpp"
 
 namespace workersim::cli {
@@ -80,6 +81,14 @@ CommandLine parse_with_pasted_gunicorn(int argc, const char* const* argv,
 // {"command", "config_file", "app", "gunicorn_version", "settings": {flag: value},
 // "explicitly_set": [flag...], "warnings": [...]}: what --json echoes under "gunicorn".
 nlohmann::json gunicorn_echo(const PastedGunicorn& pasted);
+// Whether the pasted command's --preload (preload_app) applies: it does where the profile has
+// memory measured with it (calibrate --app); otherwise a warning says memory is predicted as
+// without it, rather than refusing a production command over memory alone.
+bool pasted_preload(PastedGunicorn& pasted, const Profile& profile);
+// The same for predict and sweep: "--preload" added to line's words (and line.vm parsed again
+// against `options`) when the pasted command's --preload applies.
+void apply_pasted_preload(CommandLine& line, const Profile& profile,
+                          const boost::program_options::options_description& options);
 // Each warning on its own line: "workersim predict: warning: ...".
 void print_gunicorn_warnings(std::ostream& out, const std::string& command_name, const PastedGunicorn& pasted);
 

@@ -199,11 +199,12 @@ std::string estimate_of(const report::SimulatedPrediction& p) {
 
 int predict_command(int argc, const char* const* argv) {
     const po::options_description all = predict_options();
-    const CommandLine line = options_with_scenario(argc, argv, all);
+    CommandLine line = options_with_scenario(argc, argv, all);
     const po::variables_map& vm = line.vm;
     if (print_help_if_asked(vm, all)) return 0;
-    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "predict", *line.gunicorn);
     const Profile profile = profile_from(vm);
+    apply_pasted_preload(line, profile, all);
+    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "predict", *line.gunicorn);
     const WhatIf what_if = what_if_from(vm);
     const Scenario scenario = as_usage_error([&] { return build_scenario(profile, what_if); });
     const PredictionMethod method = method_from(vm);

@@ -71,7 +71,7 @@ std::vector<int> thread_counts_from(const std::string& text) {
     return counts;
 }
 
-RecommendQuery query_from(const po::variables_map& vm, const std::optional<PastedGunicorn>& pasted) {
+RecommendQuery query_from(const po::variables_map& vm, std::optional<PastedGunicorn>& pasted) {
     auto text = [&](const char* flag) { return vm[flag].as<std::string>(); };
     RecommendQuery q;
     q.profile = profile_from(vm);
@@ -94,6 +94,7 @@ RecommendQuery query_from(const po::variables_map& vm, const std::optional<Paste
         q.what_if.server.max_requests = p.max_requests;
         q.what_if.server.max_requests_jitter = p.max_requests_jitter;
         q.baseline = Baseline{effective_worker_class(p), pasted->what_if.workers, p.threads};
+        q.what_if.preload = pasted_preload(*pasted, q.profile);
     }
     q.seed = seed_from(vm);
     if (vm.count("memory")) q.memory_kib = parse_kib("--memory", text("memory"), 1, 64.0 * 1024 * 1024 * 1024);
@@ -112,11 +113,11 @@ RecommendQuery query_from(const po::variables_map& vm, const std::optional<Paste
 int recommend_command(int argc, const char* const* argv) {
     const po::options_description all = recommend_options();
     // --worker-class and --threads are what recommend searches: the pasted command's are its baseline.
-    const CommandLine line = parse_with_pasted_gunicorn(argc, argv, all, {"worker-class", "threads"});
+    CommandLine line = parse_with_pasted_gunicorn(argc, argv, all, {"worker-class", "threads"});
     const po::variables_map& vm = line.vm;
     if (print_help_if_asked(vm, all)) return 0;
-    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "recommend", *line.gunicorn);
     const RecommendQuery q = query_from(vm, line.gunicorn);
+    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "recommend", *line.gunicorn);
     const bool json = vm.count("json") > 0;
     auto with_echo = [&](nlohmann::json out) {
         if (line.gunicorn) out["gunicorn"] = gunicorn_echo(*line.gunicorn);

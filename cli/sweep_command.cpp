@@ -159,14 +159,15 @@ void run_points(const std::vector<Axis>& swept, const std::vector<Scenario>& sce
 
 int sweep_command(int argc, const char* const* argv) {
     const po::options_description all = sweep_options();
-    const CommandLine line = parse_with_pasted_gunicorn(argc, argv, all);
+    CommandLine line = parse_with_pasted_gunicorn(argc, argv, all);
     const po::variables_map& vm = line.vm;
     if (print_help_if_asked(vm, all)) return 0;
-    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "sweep", *line.gunicorn);
     if (vm.count("csv") && vm.count("json")) throw UsageError("--csv and --json: choose one output format");
+    const Profile profile = profile_from(vm);
+    apply_pasted_preload(line, profile, all);
+    if (line.gunicorn) print_gunicorn_warnings(std::cerr, "sweep", *line.gunicorn);
     po::variables_map rest = vm;
     const std::vector<Axis> swept = swept_axes(vm, rest);
-    const Profile profile = profile_from(vm);
     const WhatIf base = what_if_from(rest);
     const std::uint64_t seed = seed_from(vm);
     const PredictionMethod method = method_from(vm);

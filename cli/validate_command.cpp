@@ -125,7 +125,7 @@ void print_table(std::ostream& out, const Validation& v) {
     if (v.knobs.empty()) return;
     out << "\nwhat-if knobs: throughput after / before, measured vs predicted (runs alike but for the knob)\n";
     for (const KnobComparison& k : v.knobs)
-        out << "  " << std::left << std::setw(8) << k.knob << std::setw(static_cast<int>(id_width)) << k.from_id
+        out << "  " << std::left << std::setw(11) << k.knob + " " << std::setw(static_cast<int>(id_width)) << k.from_id
             << "-> " << std::setw(static_cast<int>(id_width)) << k.to_id << std::right << std::fixed
             << std::setprecision(2) << "measured " << k.measured_ratio << "  predicted " << k.predicted_ratio << "\n";
 }

@@ -13,6 +13,9 @@ struct Distribution {
     double mean_s = 0.0;
     double cv = 0.0;                 // coefficient of variation; lognormal only
     std::vector<double> samples_s;   // empirical only; drawn uniformly, mean_s is their mean
+    // Empirical only: the samples in the order they were measured, cycling from a random start,
+    // rather than drawn independently (sim/sampler.hpp).
+    bool in_order = false;
     // A slow tail mixed in: with this probability a draw takes slow_s instead
     // ("1% of calls to the payment API take 45 s").
     double slow_probability = 0.0;

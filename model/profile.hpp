@@ -61,6 +61,9 @@ struct UrlProfile {
     // hey's CPU per response of this URL (0: not measured): reading a large body costs the
     // load generator as much as a small view costs the app, which matters where they share cores.
     double loadgen_cpu_s = 0;
+    // Its IO's growth with others calling the same URL at once (Phase::slowdown_per_caller):
+    // 0 where the downstream took more callers at the same speed, or no run measured it.
+    double io_slowdown_per_caller = 0;
 };
 
 // The user's WSGI app a profile measured, and its URLs; the reference app's profiles have none.

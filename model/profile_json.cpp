@@ -86,7 +86,8 @@ nlohmann::json to_json(const AppProfile& app) {
                         {"cpu_s", to_json(u.cpu)},
                         {"io_s", to_json(u.io)},
                         {"voluntary_switches", u.voluntary_switches},
-                        {"loadgen_cpu_s", u.loadgen_cpu_s}});
+                        {"loadgen_cpu_s", u.loadgen_cpu_s},
+                        {"io_slowdown_per_caller", u.io_slowdown_per_caller}});
     nlohmann::json j = {{"callable", app.callable}, {"chdir", app.chdir}, {"urls", urls}};
     if (app.preload_memory)
         j["preload_memory_kib"] = {{"master_private", app.preload_memory->master_private_kib},
@@ -114,6 +115,7 @@ AppProfile app_from_json(JsonReader r) {
         url.io = distribution_from_json(u.object("io_s"));
         url.voluntary_switches = u.number_or("voluntary_switches", 0.0, 0, 1e9);
         url.loadgen_cpu_s = u.number_or("loadgen_cpu_s", 0.0, 0, 3600);
+        url.io_slowdown_per_caller = u.number_or("io_slowdown_per_caller", 0.0, 0, 1e3);
         u.reject_unknown_keys();
         app.urls.push_back(std::move(url));
     }

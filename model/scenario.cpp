@@ -152,6 +152,9 @@ void validate(const Scenario& s) {
             validate(p.duration, "phase duration");
             require(p.gil_free_share >= 0 && p.gil_free_share <= 1, "gil_free_share", p.gil_free_share,
                     "a share in [0, 1]");
+            require(std::isfinite(p.slowdown_per_caller) && p.slowdown_per_caller >= 0 &&
+                        (p.slowdown_per_caller == 0 || p.kind == PhaseKind::io),
+                    "slowdown_per_caller", p.slowdown_per_caller, ">= 0, on an IO phase");
         }
     };
     if (s.request_classes.empty()) {

@@ -29,6 +29,13 @@ struct Phase {
     // runs beside the process's other threads; the rest is Python and holds the GIL. 0..1;
     // ignored for IO phases and the database's CPU (which never hold the worker's GIL).
     double gil_free_share = 0.0;
+    // IO phases: a downstream that queues (a small connection pool, a database or an API at its
+    // limit) makes each call slower by this share for every other request of the same class
+    // already in this phase when it starts: duration x (1 + slowdown_per_caller x callers).
+    // 0 (the default): the downstream takes any number of callers at the same speed, as
+    // pg_sleep and a fast API do. Fitted per URL by calibrate --app from a run with several
+    // workers calling at once. >= 0.
+    double slowdown_per_caller = 0.0;
 };
 
 // How the cores are shared: one processor-sharing queue for all (the textbook multi-server,

@@ -2,7 +2,8 @@
 # Calibrates an example app of calibrate/examples with a quick plan: its four views, the slow
 # stub on a free port at 50 ms, a private PostgreSQL for /orders; /missing is there on purpose:
 # it must be skipped as a 404. Run it under flock /work/measure.lock on a shared host.
-#   scripts/calibrate-example.sh flask|django [--no-postgres]   (RUNS=..., OUT=... choose the files)
+#   scripts/calibrate-example.sh flask|django [--no-postgres]   (RUNS=..., OUT=... choose the files,
+#   WORKERSIM=... the binary, default build/cli/workersim)
 # The stub and PostgreSQL are the app's downstream services: pinned to core 0 with hey, away
 # from the server's last core in the one-core runs (in the all-core runs everything shares),
 # each in a session of its own at nice -10 as workersim runs Gunicorn and hey, so that other
@@ -62,9 +63,10 @@ fi
 urls+=(--url /missing=0.1)
 
 runs=${RUNS:-/tmp/$example-shop-runs.jsonl}
+workersim=${WORKERSIM:-build/cli/workersim}
 # The host's speed beside the calibration (workersim probe, ~9 s), kept next to the runs.
-build-app/cli/workersim probe --json --out "$work/probed.json" > "$runs.host-probe.json" 2> "$work/probe.err" ||
+"$workersim" probe --json --out "$work/probed.json" > "$runs.host-probe.json" 2> "$work/probe.err" ||
   { echo "workersim probe failed:"; cat "$work/probe.err"; }
-time timeout 600 build-app/cli/workersim calibrate --app $app --chdir $chdir \
+time timeout 600 "$workersim" calibrate --app $app --chdir $chdir \
   "${urls[@]}" "${env[@]}" --quick --runs "$runs" --out "${OUT:-/tmp/$example-shop-profile.json}"
 echo "rc=$?"

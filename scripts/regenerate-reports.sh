@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 check=false
 if [[ "${1:-}" == "--check" ]]; then check=true; shift; fi
-ws="${1:-build}/cli/workersim"
+ws="$(cd "${1:-build}" && pwd)/cli/workersim"
 d=calibrate/data
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -20,6 +20,10 @@ $check && out=$scratch/reports && mkdir -p "$out"
   sed "s#$scratch/full.json#$d/default-profile.json#" > $out/full-fit.txt
 "$ws" calibrate --only-fit --quick --runs $d/quick-runs.jsonl --out "$scratch/quick.json" |
   sed "s#$scratch/quick.json#$d/quick-profile.json#" > $out/quick-fit.txt
+for t in 0221 0233; do  # quick calibrations on the repeats' host, before and after the plan's 8-thread run
+  "$ws" calibrate --only-fit --quick --runs $d/same-day-quick-$t-runs.jsonl --out "$scratch/same-day.json" |
+    sed "s#$scratch/same-day.json#$d/same-day-quick-$t-profile.json#" > $out/same-day-quick-$t-fit.txt
+done
 validate() {  # REPORT RUNS PROFILE [FLAGS...]
   local report=$1 runs=$2 profile=$3
   shift 3
@@ -41,12 +45,23 @@ $check || cp "$scratch/repeat-probed-profile.json" $d/repeat-probed-profile.json
 $check && { cmp -s "$scratch/repeat-probed-profile.json" $d/repeat-probed-profile.json ||
   { echo "repeat-probed-profile.json differs" >&2; exit 1; }; }
 validate validation-repeats-probed-profile.txt $d/repeat-runs.jsonl $d/repeat-probed-profile.json
+# The same repeats against a quick calibration made on their host minutes later.
+validate validation-repeats-same-day-quick-0221-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-0221-profile.json
+validate validation-repeats-same-day-quick-0233-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-0233-profile.json
+# calibrate --app's calibrations (calibrate/data/app): their held-out runs against their profiles,
+# from that directory as they were made.
+for runs in $d/app/*-runs.jsonl; do
+  name=$(basename "$runs" -runs.jsonl)
+  mkdir -p "$out/app"
+  (cd $d/app && "$ws" validate --app-runs "$name-runs.jsonl" --calibration "$name-profile.json") > "$out/app/$name-validation.txt"
+done
 scripts/failure-validation.sh $d/failure-runs.jsonl $d/default-profile.json "$ws" > $out/failure-validation.txt
 
 if $check; then
   status=0
-  for report in "$out"/*; do
-    diff -u "$d/$(basename "$report")" "$report" || status=1
+  for report in "$out"/* "$out"/app/*; do
+    [ -f "$report" ] || continue
+    diff -u "$d/${report#$out/}" "$report" || status=1
   done
   exit $status
 fi

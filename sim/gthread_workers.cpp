@@ -27,6 +27,7 @@ GthreadWorkers::GthreadWorkers(const Scenario& scenario, const RequestClasses& c
       service_rng_(service_rng),
       wake_rng_(wake_rng),
       classes_(classes),
+      callers_(classes),
       requests_(requests),
       events_(events),
       cores_(cores),
@@ -367,7 +368,7 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
             cores_.add(now_s, slot, duration_s);
         } else {
             statistics_.clocks().enter(slot, LatencyPart::io, now_s);
-            events_.push(now_s + duration_s, EventKind::io_done, requests_.ref(slot));
+            events_.push(now_s + duration_s * callers_.arrive(r), EventKind::io_done, requests_.ref(slot));
         }
         release_gil(w, now_s);
         return;
@@ -387,6 +388,7 @@ void GthreadWorkers::phase_done(std::uint32_t slot, double now_s) {
     }
     // Back from C code: PyEval_RestoreThread takes the GIL again, behind whoever computes
     // (the convoy effect, spec 5.4).
+    callers_.leave(r);
     ++r.phase;
     t.part = Part::start;
     if (processes_[w].gil.acquire(slot)) {
@@ -547,6 +549,7 @@ void GthreadWorkers::end_process(std::uint32_t w, double now_s) {
     process_ended(w, now_s);  // dead before the clients hear: their next requests go elsewhere
     for (const std::uint32_t slot : lost) {
         Request& r = requests_[slot];
+        callers_.leave(r);
         if (!r.client_gone) {
             statistics_.worker_timeout();
             clients_->resolve(r, now_s);

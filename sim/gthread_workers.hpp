@@ -45,6 +45,7 @@
 
 #include "model/scenario.hpp"
 #include "sim/cores.hpp"
+#include "sim/downstream_callers.hpp"
 #include "sim/event_queue.hpp"
 #include "sim/gil.hpp"
 #include "sim/request_classes.hpp"
@@ -191,6 +192,7 @@ private:
     Rng service_rng_;
     Rng wake_rng_;
     const RequestClasses& classes_;
+    DownstreamCallers callers_;
     RequestSlots& requests_;
     EventQueue& events_;
     Cores& cores_;

@@ -28,6 +28,7 @@ struct Request {
     std::uint8_t syn_drops = 0;  // <= syn_retries + 1 <= 128 (Scenario validation)
     Stage stage = Stage::loadgen_cpu;
     bool client_gone = false;   // the client no longer waits for it
+    bool at_downstream = false; // counted in sim/downstream_callers.hpp until its IO phase ends
 };
 
 }  // namespace workersim

@@ -6,7 +6,7 @@ namespace workersim {
 
 Sampler::Sampler(const Distribution& d)
     : kind_(d.kind), mean_s_(d.mean_s), samples_(&d.samples_s), slow_probability_(d.slow_probability),
-      slow_s_(d.slow_s) {
+      slow_s_(d.slow_s), in_order_(d.in_order && !d.samples_s.empty()) {
     if (kind_ == DistributionKind::lognormal) {
         // Parameters of log X for E[X] = mean and CV = cv.
         const double sigma2 = std::log1p(d.cv * d.cv);
@@ -22,7 +22,16 @@ double Sampler::draw(Rng& rng) const {
         case DistributionKind::deterministic: return mean_s_;
         case DistributionKind::exponential: return rng.exponential(mean_s_);
         case DistributionKind::lognormal: return std::exp(mu_ + sigma_ * rng.normal());
-        case DistributionKind::empirical: return (*samples_)[rng.below(samples_->size())];
+        case DistributionKind::empirical: {
+            if (!in_order_) return (*samples_)[rng.below(samples_->size())];
+            if (!started_) {
+                next_ = rng.below(samples_->size());
+                started_ = true;
+            }
+            const double sample_s = (*samples_)[next_];
+            next_ = next_ + 1 == samples_->size() ? 0 : next_ + 1;
+            return sample_s;
+        }
     }
     return mean_s_;
 }

@@ -13,6 +13,7 @@ SyncWorkers::SyncWorkers(const Scenario& scenario, const RequestClasses& classes
                          RequestSlots& requests, EventQueue& events, Cores& cores, Statistics& statistics)
     : scenario_(scenario),
       classes_(classes),
+      callers_(classes),
       service_rng_(service_rng),
       requests_(requests),
       events_(events),
@@ -66,13 +67,14 @@ void SyncWorkers::start_phase(std::uint32_t slot, double now_s) {
         cores_.add(now_s, slot, duration_s);
     } else {
         statistics_.clocks().enter(slot, LatencyPart::io, now_s);
-        events_.push(now_s + duration_s, EventKind::io_done, requests_.ref(slot));
+        events_.push(now_s + duration_s * callers_.arrive(r), EventKind::io_done, requests_.ref(slot));
     }
 }
 
 void SyncWorkers::phase_done(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
     const std::uint32_t w = r.worker;
+    callers_.leave(r);
     if (workers_[w].aborted) {
         // Back in the interpreter after C code (libpq): the pending SIGABRT handler runs and
         // the worker exits without answering.
@@ -108,6 +110,7 @@ void SyncWorkers::end_process(std::uint32_t w, double now_s) {
         const std::uint32_t slot = worker.request;
         Request& r = requests_[slot];
         if (cores_.contains(slot)) cores_.remove(now_s, slot);
+        callers_.leave(r);
         if (!r.client_gone) {
             statistics_.worker_timeout();
             clients_->resolve(r, now_s);

@@ -11,9 +11,10 @@
 
 #include "model/scenario.hpp"
 #include "sim/cores.hpp"
+#include "sim/downstream_callers.hpp"
 #include "sim/event_queue.hpp"
-#include "sim/request_slots.hpp"
 #include "sim/request_classes.hpp"
+#include "sim/request_slots.hpp"
 #include "sim/rng.hpp"
 #include "sim/statistics.hpp"
 
@@ -81,6 +82,7 @@ private:
 
     const Scenario& scenario_;
     const RequestClasses& classes_;
+    DownstreamCallers callers_;
     Rng service_rng_;
     RequestSlots& requests_;
     EventQueue& events_;

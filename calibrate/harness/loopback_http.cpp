@@ -56,6 +56,12 @@ std::optional<int> parse_http_status_line(const std::string& response) {
 }
 
 std::optional<int> http_get_status(int port, const std::string& path, std::chrono::milliseconds timeout) {
+    HttpRequest request;
+    request.target = path;
+    return http_status(port, request, timeout);
+}
+
+std::optional<int> http_status(int port, const HttpRequest& http, std::chrono::milliseconds timeout) {
     Socket s;
     if (s.fd < 0) return std::nullopt;
     timeval limit{};
@@ -65,7 +71,10 @@ std::optional<int> http_get_status(int port, const std::string& path, std::chron
     setsockopt(s.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
     sockaddr_in address = loopback(port);
     if (connect(s.fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return std::nullopt;
-    const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+    std::string request = http.method + " " + http.target + " HTTP/1.0\r\nHost: 127.0.0.1\r\n";
+    for (const std::string& header : http.headers) request += header + "\r\n";
+    if (!http.body.empty()) request += "Content-Length: " + std::to_string(http.body.size()) + "\r\n";
+    request += "\r\n" + http.body;
     if (send(s.fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size()))
         return std::nullopt;
     std::string response;

@@ -38,6 +38,7 @@ const char* app_run_kind_name(AppRunKind kind) {
     switch (kind) {
         case AppRunKind::serial: return "serial";
         case AppRunKind::contended: return "contended";
+        case AppRunKind::concurrent: return "concurrent";
         case AppRunKind::memory: return "memory";
         case AppRunKind::mix: return "mix";
     }
@@ -105,9 +106,10 @@ AppRun app_run_from_json(const nlohmann::json& json, const std::string& where) {
         const std::string kind = r.string("kind");
         if (kind == "serial") run.kind = AppRunKind::serial;
         else if (kind == "contended") run.kind = AppRunKind::contended;
+        else if (kind == "concurrent") run.kind = AppRunKind::concurrent;
         else if (kind == "memory") run.kind = AppRunKind::memory;
         else if (kind == "mix") run.kind = AppRunKind::mix;
-        else r.fail("kind", "\"serial\", \"contended\", \"memory\" or \"mix\"");
+        else r.fail("kind", "\"serial\", \"contended\", \"concurrent\", \"memory\" or \"mix\"");
         run.path = r.string("path");
         run.workers = static_cast<int>(r.integer("workers", 1, 1024));
         run.clients = static_cast<int>(r.integer("clients", 1, 100000));

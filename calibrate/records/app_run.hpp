@@ -31,10 +31,15 @@ std::vector<RequestSample> parse_request_log(const std::string& text);
 enum class AppRunKind {
     serial,     // one URL, one client, one worker: its uncontended CPU and IO
     contended,  // one URL, more clients than workers: held out, to check the model
+    concurrent, // one URL, kConcurrentCallers workers and clients: its IO with others calling
     memory,     // N workers (with or without --preload): PSS at boot and after requests
     mix,        // every URL at once (one hey per URL, clients split by weight): held out
 };
 const char* app_run_kind_name(AppRunKind kind);
+
+// A concurrent run's workers and clients: each request's IO with up to this many calls under
+// way on the URL's downstream at once.
+constexpr int kConcurrentCallers = 4;
 
 // What one URL's hey saw in a run (a contended run's one URL, a mix run's each).
 struct AppUrlLoad {

@@ -12,7 +12,7 @@
 //   repeats  a few gthread configurations, each made kRepeats times (ids end in -r1, -r2, ...),
 //          all held out: with hey's keep-alive one run's throughput depends on how its burst of
 //          connections happened to split over the processes, so a prediction is checked
-//          against the repeats' mean and spread, not one draw; about 5 minutes.
+//          against the repeats' mean and spread, not one draw; about 15 minutes.
 
 #include <string>
 #include <vector>

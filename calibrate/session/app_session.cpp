@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,7 @@
 #include "calibrate/harness/text_file.hpp"
 #include "calibrate/harness/utc_time.hpp"
 #include "calibrate/load/hey.hpp"
+#include "calibrate/session/app_url.hpp"
 #include "calibrate/session/mix_clients.hpp"
 
 namespace workersim {
@@ -48,6 +50,7 @@ struct Plan {
     std::vector<int> memory_workers;
     std::vector<MixConfig> mixes;
     std::int64_t mix_requests_per_client;
+    std::int64_t concurrent_requests_per_client;
 };
 
 // The mixes cover what the held-out bars ask for: two or three worker counts, clients above
@@ -60,14 +63,21 @@ Plan plan_for(bool quick, int url_count) {
     // residual to say whether PSS is linear in the workers.
     // 100 serial samples per URL: a request's CPU can come in bursts (Flask's /report: a ~20
     // ms request every 8th, the collector), which 30 samples hold 3 or 4 of (+-4% on the mean).
-    if (quick) return {103, 3, 60, {1, 0}, {1, 2, 3}, mixes, 20};
+    if (quick) return {103, 3, 60, {1, 0}, {1, 2, 3}, mixes, 20, 15};
     std::vector<int> workers;
     for (int w = 1; w <= std::max(2, host_core_count() + 1); ++w) workers.push_back(w);
     mixes.push_back({3, 3 * u, 0});
-    return {203, 3, 120, {1, 0}, workers, mixes, 50};
+    return {203, 3, 120, {1, 0}, workers, mixes, 50, 30};
 }
 
 bool answered(int status) { return status >= 200 && status < 400; }
+
+// A figure for the progress lines: "7.52", not std::to_string's "7.519730".
+std::string decimals(double value, int digits) {
+    std::ostringstream out;
+    out << std::fixed << std::setprecision(digits) << value;
+    return out.str();
+}
 
 // What became of one attempt at a run: kept in the runs file, its URL skipped, or made while
 // the host ran off its usual speed (kept aside in RUNS.unsteady, to be made again).
@@ -164,13 +174,23 @@ struct HeyOutcome {
 // per URL before waiting for any.
 class HeyRun {
 public:
-    HeyRun(const std::string& url, std::int64_t requests, int clients, double timeout_s, const Placement& where,
-           std::optional<int> session_nice, const std::string& temp_root)
+    HeyRun(const std::string& url, const HttpRequest& request, const std::string& body_file, std::int64_t requests,
+           int clients, double timeout_s, const Placement& where, std::optional<int> session_nice,
+           const std::string& temp_root)
         : url_(url), requests_(requests), clients_(clients), timeout_s_(timeout_s),
           directory_("workersim-hey", temp_root) {
         ChildSpec spec;
         spec.argv = {"hey", "-n", std::to_string(requests), "-c", std::to_string(clients), "-t",
-                     std::to_string(static_cast<int>(timeout_s) + 5), "-o", "csv", url};
+                     std::to_string(static_cast<int>(timeout_s) + 5), "-o", "csv", "-m", request.method};
+        for (const std::string& header : request.headers) {
+            spec.argv.push_back("-H");
+            spec.argv.push_back(header);
+        }
+        if (!body_file.empty()) {
+            spec.argv.push_back("-D");
+            spec.argv.push_back(body_file);
+        }
+        spec.argv.push_back(url);
         spec.cores = where.loadgen;
         spec.session_nice = session_nice;
         spec.stdout_path = directory_.file("hey.csv");
@@ -260,6 +280,19 @@ void record_load(const HeyOutcome& hey, AppRun& run) {
     run.loadgen_cpu_s = hey.cpu_s;
 }
 
+// Every request the hooks saw: the run's totals and each request's CPU, IO and waits.
+void record_samples(const std::vector<RequestSample>& samples, AppRun& run) {
+    for (const RequestSample& s : samples) {
+        run.hooks_cpu_s += s.cpu_s;
+        run.hooks_wall_s += s.wall_s;
+        run.hooks_run_delay_s += s.run_delay_s;
+        ++run.hooked_requests;
+        run.cpu_s.push_back(s.cpu_s);
+        run.io_s.push_back(s.io_s());
+        run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
+    }
+}
+
 std::string url_of(const GunicornServer& server, const std::string& path) {
     return "http://127.0.0.1:" + std::to_string(server.port()) + path;
 }
@@ -277,7 +310,7 @@ public:
     void run() {
         // The host's usual speed to judge each run's probes by: three probes before the first.
         for (int k = 0; k < 3; ++k) probes_.push_back(probe_ns(placement(1)));
-        planned_ = static_cast<int>(options_.urls.size() * (1 + plan_.contended_cores.size()) +
+        planned_ = static_cast<int>(options_.urls.size() * (2 + plan_.contended_cores.size()) +
                                     2 * plan_.memory_workers.size() + plan_.mixes.size());
         std::vector<std::string> usable;
         {
@@ -290,12 +323,18 @@ public:
                     usable.push_back(path);
                     continue;
                 }
+                about_to_run(id);
                 if (!server) server = start(1, false, one);
                 if (steadily([&] { return serial(*server, one, path); }) == Outcome::kept) usable.push_back(path);
             }
         }
+        // The URLs that wait on something (a serial IO of a millisecond or more): whether their
+        // downstream queues is measured with several workers calling it at once.
+        std::vector<std::string> waiting;
+        for (const std::string& path : usable)
+            if (serial_io_s(path) >= 1e-3) waiting.push_back(path);
         // The plan's length now that the skipped URLs are known.
-        planned_ = finished_ + static_cast<int>(usable.size() * plan_.contended_cores.size() +
+        planned_ = finished_ + static_cast<int>(usable.size() * plan_.contended_cores.size() + waiting.size() +
                                                 2 * plan_.memory_workers.size() + plan_.mixes.size());
         for (int cores : plan_.contended_cores) {
             const Placement where = placement(cores);
@@ -307,6 +346,7 @@ public:
                     ++finished_;
                     continue;
                 }
+                about_to_run(id);
                 if (!server) {
                     server = start(1, false, where);
                     warm(*server, 1, usable, where);
@@ -314,21 +354,40 @@ public:
                 steadily([&] { return contended(*server, where, path, id); });
             }
         }
-        if (usable.empty()) return;
+        if (usable.empty()) return report_progress("");
         const Placement all = placement(0);
+        for (const std::string& path : waiting) {
+            const std::string id = "concurrent " + path + " w" + std::to_string(kConcurrentCallers) + " c" +
+                                   std::to_string(kConcurrentCallers) + " " + cores_label(all);
+            if (done_.count(id)) {
+                ++finished_;
+                continue;
+            }
+            about_to_run(id);
+            steadily([&] { return concurrent(all, path, usable, id); });
+        }
         for (bool preload : {false, true})
             for (int workers : plan_.memory_workers) {
                 const std::string id = "memory w" + std::to_string(workers) + (preload ? " preload" : "");
-                if (done_.count(id)) ++finished_;
-                else memory(workers, preload, all, usable, id);
+                if (done_.count(id)) {
+                    ++finished_;
+                    continue;
+                }
+                about_to_run(id);
+                memory(workers, preload, all, usable, id);
             }
         for (const MixConfig& m : plan_.mixes) {
             const Placement where = placement(m.cores);
             const std::string id = "mix w" + std::to_string(m.workers) + " c" + std::to_string(m.clients) + " " +
                                    cores_label(where) + (m.uniform ? " uniform" : "");
-            if (done_.count(id)) ++finished_;
-            else steadily([&] { return mix(m, where, usable, id); });
+            if (done_.count(id)) {
+                ++finished_;
+                continue;
+            }
+            about_to_run(id);
+            steadily([&] { return mix(m, where, usable, id); });
         }
+        report_progress("");
     }
 
 private:
@@ -379,10 +438,29 @@ private:
         return run;
     }
 
-    std::unique_ptr<HeyRun> hey(const GunicornServer& server, const std::string& path, std::int64_t requests,
+    // The request a URL name stands for, as sent to the app (its body read from --body's file).
+    HttpRequest request_of(const std::string& name) const {
+        const AppUrl url = app_url(name);
+        HttpRequest request;
+        request.method = url.method;
+        request.target = url.path;
+        request.headers = options_.headers;
+        if (const auto body = options_.body_files.find(name); body != options_.body_files.end())
+            request.body = read_text_file(body->second);
+        return request;
+    }
+
+    std::string body_file_of(const std::string& name) const {
+        const auto body = options_.body_files.find(name);
+        return body == options_.body_files.end() ? "" : body->second;
+    }
+
+    std::unique_ptr<HeyRun> hey(const GunicornServer& server, const std::string& name, std::int64_t requests,
                                 int clients, const Placement& where) const {
-        return std::make_unique<HeyRun>(url_of(server, path), requests, clients, options_.timeout_s, where,
-                                        options_.session_nice, options_.temp_root);
+        HttpRequest request = request_of(name);
+        request.body.clear();  // hey reads it from the file
+        return std::make_unique<HeyRun>(url_of(server, request.target), request, body_file_of(name), requests, clients,
+                                        options_.timeout_s, where, options_.session_nice, options_.temp_root);
     }
 
     void append(const AppRun& run) {
@@ -408,8 +486,8 @@ private:
         }
         std::ofstream unsteady(options_.runs_path + ".unsteady", std::ios::app);
         unsteady << to_json(run).dump() << "\n";
-        say(run.id + ": made again, the host ran off its usual speed (probes " + std::to_string(before_ns) + " and " +
-            std::to_string(after_ns) + " ns against " + std::to_string(usual_ns) + ")");
+        say(run.id + ": made again, the host ran off its usual speed (probes " + decimals(before_ns, 1) + " and " +
+            decimals(after_ns, 1) + " ns against " + decimals(usual_ns, 1) + ")");
         return false;
     }
 
@@ -422,17 +500,32 @@ private:
     }
 
     void say(const std::string& line) {
-        if (options_.log) *options_.log << "workersim calibrate --app: " << line << std::endl;
+        if (options_.said) options_.said(line);
     }
 
     // Each run's line starts with its place in the plan: [7/19].
     void said_run(const std::string& line) {
         ++finished_;
+        ++made_;
         say("[" + std::to_string(finished_) + "/" + std::to_string(planned_) + "] " + line);
+    }
+
+    void about_to_run(const std::string& id) { report_progress(id); }
+
+    // The time left at the pace of the runs made so far in this call (a resumed call's
+    // earlier runs took no time in it); a first guess of 5 s a run before any.
+    void report_progress(const std::string& next_id) {
+        if (!options_.progress) return;
+        const double elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+        const double per_run_s = made_ > 0 ? elapsed_s / made_ : 5.0;
+        const int left = std::max(0, planned_ - finished_);
+        options_.progress({static_cast<std::size_t>(finished_), static_cast<std::size_t>(planned_), elapsed_s,
+                           per_run_s * left, next_id});
     }
 
     void skip(const std::string& why) {
         ++finished_;
+        ++made_;
         outcome_.skipped.push_back(why);
         say("skipped: " + why);
     }
@@ -448,8 +541,8 @@ private:
     Outcome serial(GunicornServer& server, const Placement& where, const std::string& path) {
         // One request first: a URL that fails (an error status, a worker killed by the
         // timeout) is skipped after one request, not after the serial run's dozens.
-        const auto status = http_get_status(server.port(), path,
-                                            std::chrono::milliseconds(static_cast<long>(1000 * (options_.timeout_s + 5))));
+        const auto status = http_status(server.port(), request_of(path),
+                                        std::chrono::milliseconds(static_cast<long>(1000 * (options_.timeout_s + 5))));
         if (!status || !answered(*status)) {
             std::string why = "URL " + path + (status ? " answered " + std::to_string(*status) + " to its first request"
                                                       : ": its first request got no response");
@@ -497,9 +590,9 @@ private:
         for (double c : run.cpu_s) cpu += c;
         for (double i : run.io_s) io += i;
         const double n = static_cast<double>(run.cpu_s.size());
-        said_run(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + std::to_string(1e3 * cpu / n) +
-                 " ms, IO " + std::to_string(1e3 * io / n) + " ms per request, hey " +
-                 std::to_string(1e3 * run.latency_mean_s) + " ms");
+        said_run(run.id + ": " + std::to_string(run.completed) + " requests, CPU " + decimals(1e3 * cpu / n, 2) +
+                 " ms, IO " + decimals(1e3 * io / n, 2) + " ms per request, hey " +
+                 decimals(1e3 * run.latency_mean_s, 2) + " ms");
         return Outcome::kept;
     }
 
@@ -521,20 +614,61 @@ private:
             return Outcome::skipped;
         }
         record_load(outcome, run);
-        for (const RequestSample& s : samples) {
-            run.hooks_cpu_s += s.cpu_s;
-            run.hooks_wall_s += s.wall_s;
-            run.hooks_run_delay_s += s.run_delay_s;
-            ++run.hooked_requests;
-            run.cpu_s.push_back(s.cpu_s);
-            run.io_s.push_back(s.io_s());
-            run.voluntary_switches.push_back(static_cast<double>(s.voluntary_switches));
-        }
+        record_samples(samples, run);
         run.per_url.push_back({path, run.clients, run.requests, run.completed, run.throughput_rps,
                                run.latency_mean_s, run.latency_p99_s});
         if (!keep(run)) return Outcome::unsteady;
-        said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
-                 std::to_string(1e3 * run.latency_mean_s) + " ms");
+        said_run(run.id + ": " + decimals(run.throughput_rps, 1) + " req/s, mean " +
+                 decimals(1e3 * run.latency_mean_s, 1) + " ms");
+        return Outcome::kept;
+    }
+
+    // The mean IO of the URL's kept serial run (resumed or new); 0 without one.
+    double serial_io_s(const std::string& path) const {
+        for (const AppRun& r : outcome_.runs)
+            if (r.kind == AppRunKind::serial && r.path == path && !r.io_s.empty()) {
+                double sum = 0;
+                for (double io : r.io_s) sum += io;
+                return sum / static_cast<double>(r.io_s.size());
+            }
+        return 0;
+    }
+
+    // kConcurrentCallers workers and as many clients on one URL, every core: each request's
+    // IO while the others call the same downstream (calibrate/fitting/app_fit's slowdown).
+    Outcome concurrent(const Placement& where, const std::string& path, const std::vector<std::string>& usable,
+                       const std::string& id) {
+        AppRun run = begin(id, AppRunKind::concurrent, where);
+        run.path = path;
+        run.workers = kConcurrentCallers;
+        run.clients = kConcurrentCallers;
+        run.requests = plan_.concurrent_requests_per_client * kConcurrentCallers;
+        const std::unique_ptr<GunicornServer> server = start(kConcurrentCallers, false, where);
+        warm(*server, kConcurrentCallers, usable, where);
+        run.probe_before_ns = probe_ns(where);
+        const double cpu_before_s = workers_cpu_s(*server);
+        const HostLoadWindow window(where.server);
+        const HeyOutcome outcome = hey(*server, path, run.requests, run.clients, where)->finish();
+        run.worker_cpu_s = workers_cpu_s(*server) - cpu_before_s;
+        window.close(run);
+        const std::vector<RequestSample> samples = log_.take();
+        run.probe_after_ns = probe_ns(where);
+        if (const std::string why = check_url(path, outcome, *server, options_.timeout_s); !why.empty()) {
+            skip(why + " (with " + std::to_string(run.clients) + " workers at once)");
+            return Outcome::skipped;
+        }
+        record_load(outcome, run);
+        record_samples(samples, run);
+        if (run.io_s.empty()) {
+            skip("URL " + path + ": the hooks saw no request in " + id);
+            return Outcome::skipped;
+        }
+        if (!keep(run)) return Outcome::unsteady;
+        double io = 0;
+        for (double i : run.io_s) io += i;
+        said_run(run.id + ": IO " + decimals(1e3 * io / static_cast<double>(run.io_s.size()), 2) +
+                 " ms per request against " + decimals(1e3 * serial_io_s(path), 2) + " ms alone, " +
+                 decimals(run.throughput_rps, 1) + " req/s");
         return Outcome::kept;
     }
 
@@ -565,7 +699,7 @@ private:
         append(run);
         double total = run.master_pss_kib.value_or(0);
         for (double kib : run.worker_pss_kib) total += kib;
-        said_run(run.id + ": boot " + std::to_string(run.boot_s) + " s, PSS " + std::to_string(total / 1024) +
+        said_run(run.id + ": boot " + decimals(run.boot_s, 3) + " s, PSS " + decimals(total / 1024, 1) +
                  " MiB in all after the requests");
     }
 
@@ -632,8 +766,8 @@ private:
                                    u.mean_s, u.p99_s});
         }
         if (!keep(run)) return Outcome::unsteady;
-        said_run(run.id + ": " + std::to_string(run.throughput_rps) + " req/s, mean " +
-                 std::to_string(1e3 * run.latency_mean_s) + " ms, p99 " + std::to_string(1e3 * run.latency_p99_s) +
+        said_run(run.id + ": " + decimals(run.throughput_rps, 1) + " req/s, mean " +
+                 decimals(1e3 * run.latency_mean_s, 1) + " ms, p99 " + decimals(1e3 * run.latency_p99_s, 1) +
                  " ms");
         return Outcome::kept;
     }
@@ -646,6 +780,8 @@ private:
     std::set<std::string> done_;
     std::ofstream out_;
     int planned_ = 0, finished_ = 0;
+    int made_ = 0;  // finished_ less the runs a resumed call found done
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::vector<double> probes_;  // every speed probe so far: the host's usual speed
     int attempt_ = 1;
 };

@@ -7,6 +7,8 @@
 // A URL whose requests get a status outside 2xx/3xx, or no response (a worker killed by
 // Gunicorn's --timeout), is skipped with a message naming it; its finished runs stay.
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "calibrate/records/app_run.hpp"
+#include "calibrate/session/calibration_session.hpp"
 
 namespace workersim {
 
@@ -26,7 +29,9 @@ struct AppInputError : std::invalid_argument {
 struct AppSessionOptions {
     std::string callable;      // MODULE:CALLABLE
     std::string chdir;         // where Gunicorn imports it from
-    std::vector<std::pair<std::string, double>> urls;  // path, weight
+    std::vector<std::pair<std::string, double>> urls;  // name (calibrate/session/app_url.hpp), weight
+    std::map<std::string, std::string> body_files;     // by URL name: the request body hey sends
+    std::vector<std::string> headers;                   // on every request: "Content-Type: application/json"
     std::vector<std::pair<std::string, std::string>> environment;  // the app's own (--env)
     bool quick = false;
     std::string runs_path;
@@ -37,7 +42,8 @@ struct AppSessionOptions {
     // a share of the server's core (a one-worker CPU-bound URL served at half its speed).
     std::optional<int> session_nice = -10;
     std::string temp_root;
-    std::ostream* log = nullptr;  // one line per run
+    std::function<void(const std::string&)> said;           // a line per run, per skipped URL
+    std::function<void(const SessionProgress&)> progress;   // before each run and at the end
 };
 
 // What Gunicorn's master reported of itself (request_hooks.py's when_ready).

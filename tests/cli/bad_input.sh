@@ -198,6 +198,14 @@ expect_usage "--runs|missing-runs.jsonl" -- calibrate --only-fit --runs "$fixtur
 expect_usage "--pg-dsn|port 0|1..65535" -- calibrate --only-fit --pg-dsn "host=127.0.0.1 port=0"
 expect_usage "--pg-dsn|bogus|host, hostaddr, port, user, password or dbname" -- calibrate --only-fit --pg-dsn "bogus=1"
 expect_usage "--pg-dsn|unterminated" -- calibrate --only-fit --pg-dsn "password='abc"
+# calibrate --app's requests, refused before anything runs
+expect_usage "--url FETCH /x|method FETCH|GET, POST, PUT, PATCH or DELETE" -- calibrate --app a:b --url 'FETCH /x'
+expect_usage "--url POST x|starting with /" -- calibrate --app a:b --url 'POST x'
+expect_usage "--url POST /x|given twice" -- calibrate --app a:b --url 'POST /x' --url 'POST /x=2'
+expect_usage "--body /nonexistent-body.json|cannot read" -- calibrate --app a:b --url 'POST /x' --body /nonexistent-body.json
+expect_usage "--body|no --url sends a body|POST /orders" -- calibrate --app a:b --url /x --body "$fixtures/../bad_input.sh"
+expect_usage "--body|/x sends no body" -- calibrate --app a:b --url /x --url 'PUT /y' --body "/x=$fixtures/../bad_input.sh"
+expect_usage "--header nocolon|NAME: VALUE" -- calibrate --app a:b --url /x --header nocolon
 expect_usage "--pg-dsn|key=value" -- probe --out /dev/null --pg-dsn "localhost"
 expect_usage "--pg-dsn|port 70000|1..65535" -- probe --out /dev/null --pg-dsn "port=70000"
 expect_usage "--out|required" -- probe

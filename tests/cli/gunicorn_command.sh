@@ -109,9 +109,11 @@ done
 expect_json_field "$dir/conf.json" 'j["gunicorn"]["config_file"]' "\"$dir/gunicorn.conf.py\""
 expect_json_field "$dir/conf.json" 'j["gunicorn"]["command"]' '[]'
 expect_json_field "$dir/conf.json" '[w.split(" sets ")[1].split(" ")[0] for w in j["gunicorn"]["warnings"]]' \
-    '["-b/--bind", "--graceful-timeout", "post_fork", "--preload"]'
+    '["-b/--bind", "--graceful-timeout", "post_fork"]'
+expect_json_field "$dir/conf.json" '[j["gunicorn"]["settings"]["preload"], "preload" in j["gunicorn"]["explicitly_set"]]' \
+    '[false, true]'
 expect_json_field "$dir/conf.json" '"gunicorn" in j["scenario"] or "gunicorn-conf" in j["scenario"]' false
-expect 0 "warning: --gunicorn-conf $dir/gunicorn.conf.py sets -b/--bind 127.0.0.1:8000,unix:/run/app.sock|sets post_fork|sets --preload off:" \
+expect 0 "warning: --gunicorn-conf $dir/gunicorn.conf.py sets -b/--bind 127.0.0.1:8000,unix:/run/app.sock|sets post_fork" \
     -- predict $L --gunicorn-conf "$dir/gunicorn.conf.py"
 # -c in the pasted command is the same file; the command line beats the file, as in Gunicorn
 expect 0 "5 gthread workers x 2 threads" -- predict $L -- gunicorn -c "$dir/gunicorn.conf.py" -w 5 app:app
@@ -127,12 +129,37 @@ printf 'workers = "many"\n' >"$dir/bad.conf.py"
 expect 2 "--gunicorn-conf $dir/bad.conf.py|Invalid value for workers" -- predict $L --gunicorn-conf "$dir/bad.conf.py"
 
 # ---- options workersim does not model: each named, never silently ignored ----
-expect 0 "warning: the Gunicorn command sets -b/--bind 0.0.0.0:8000: workersim does not model it|sets --preload:|sets --graceful-timeout 10:|sets --log-level debug:" \
+expect 0 "warning: the Gunicorn command sets -b/--bind 0.0.0.0:8000: workersim does not model it|sets --graceful-timeout 10:|sets --log-level debug:" \
     -- predict $L -- gunicorn -w 2 --bind 0.0.0.0:8000 --preload --graceful-timeout 10 --log-level debug app:app
 "$workersim" predict $L --json -- gunicorn -w 2 --bind 0.0.0.0:8000 --preload app:app >"$dir/warn.json" 2>/dev/null
 expect_json_field "$dir/warn.json" 'len(j["gunicorn"]["warnings"])' 2
 expect_json_field "$dir/warn.json" '[("--bind" in w, "--preload" in w) for w in j["gunicorn"]["warnings"]]' \
     '[[true, false], [false, true]]'
+
+# ---- --preload: memory from a profile that measured it (calibrate --app); else a warning ----
+expect 0 "warning: --preload: the profile 'none' has no memory measured with it|memory predicted as without it" \
+    -- predict $L -- gunicorn -w 2 --preload app:app
+app_profile=$(cd "$(dirname "$0")/../.." && pwd)/calibrate/data/app/flask-shop-0012-profile.json
+A="--calibration $app_profile --clients 4 --requests 40"
+"$workersim" predict $A --json -- gunicorn -w 3 --preload app:app >"$dir/preload-paste.json" 2>"$dir/preload.err"
+"$workersim" predict $A --json --workers 3 --preload >"$dir/preload-typed.json"
+"$workersim" predict $A --json --workers 3 >"$dir/no-preload.json"
+expect_json_field "$dir/preload-paste.json" 'j["gunicorn"]["warnings"]' '[]'
+# the predictions (all but the echoes: the paste's echo also carries Gunicorn's defaults)
+prediction() { $python -c "import json,sys; j=json.load(open(sys.argv[1])); [j.pop(k, None) for k in ('gunicorn', 'scenario')]; print(json.dumps(j, indent=2))" "$1"; }
+prediction "$dir/preload-paste.json" >"$dir/preload-paste-bare.json"
+prediction "$dir/preload-typed.json" >"$dir/preload-typed-bare.json"
+prediction "$dir/no-preload.json" >"$dir/no-preload-bare.json"
+expect_same "$dir/preload-paste-bare.json" "$dir/preload-typed-bare.json" "a pasted --preload and a typed one"
+expect_json_field "$dir/preload-paste.json" 'j["scenario"]["preload"]' true
+cases=$((cases + 1))
+cmp -s "$dir/preload-typed-bare.json" "$dir/no-preload-bare.json" &&
+    fail "--preload changed nothing with a profile that measured it"
+"$workersim" recommend $A --json --memory 200MiB -- gunicorn -w 3 --preload app:app >"$dir/rec-preload.json" 2>/dev/null
+"$workersim" recommend $A --json --memory 200MiB -- gunicorn -w 3 app:app >"$dir/rec-plain.json" 2>/dev/null
+expect_json_field "$dir/rec-preload.json" 'j["gunicorn"]["warnings"]' '[]'
+cases=$((cases + 1))
+cmp -s "$dir/rec-preload.json" "$dir/rec-plain.json" && fail "recommend's memory ignored the pasted --preload"
 
 # ---- refused: exit 2, the value named ----
 for class in gevent eventlet tornado gevent_pywsgi gunicorn.workers.ggevent.GeventWorker; do

@@ -19,6 +19,7 @@ Profile two_url_app() {
     app.callable = "shop:app";
     app.urls = {{"/orders", 7, Distribution::deterministic(0.004), Distribution::lognormal(0.02, 0.3), 3},
                 {"/search", 3, Distribution::empirical({0.02, 0.03, 0.04}), Distribution::deterministic(0), 0}};
+    app.urls[0].io_slowdown_per_caller = 0.25;  // its database queues
     p.app = app;
     return p;
 }
@@ -36,6 +37,8 @@ TEST_CASE("an app profile's URLs and their distributions survive the JSON") {
     CHECK(back.app->urls[0].io.cv == 0.3);
     CHECK(back.app->urls[1].cpu.samples_s == std::vector<double>{0.02, 0.03, 0.04});
     CHECK(back.app->urls[1].cpu.mean_s == Approx(0.03));
+    CHECK(back.app->urls[0].io_slowdown_per_caller == 0.25);
+    CHECK(back.app->urls[1].io_slowdown_per_caller == 0);
 }
 
 TEST_CASE("a profile without an app writes no app key") {
@@ -56,6 +59,7 @@ TEST_CASE("a what-if on an app profile serves its URLs: Gunicorn's CPU, the app'
     CHECK(orders.phases[1].duration.mean_s == Approx(0.008));
     CHECK(orders.phases[2].kind == PhaseKind::io);
     CHECK(orders.phases[2].duration.mean_s == Approx(0.02));   // IO does not scale with the host
+    CHECK(orders.phases[2].slowdown_per_caller == 0.25);        // nor does its downstream's queue
     CHECK(s.request_classes[1].phases.size() == 2);            // no IO phase for a URL without IO
 }
 

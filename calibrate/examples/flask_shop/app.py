@@ -7,6 +7,8 @@ four views, each the shape of a common kind of request.
   /partner  a call to a slow third-party HTTP API (calibrate/examples/slow_stub.py at
             PARTNER_URL): waiting, no CPU
   /digest   sha256 and zlib over a few MB: CPU in C code that releases the GIL
+  POST /digest  the same path posted a JSON document (--url 'POST /digest' --body FILE
+            --header 'Content-Type: application/json'): parsed, checked and hashed
 
 The database comes from libpq's PG* environment variables; ORDERS_QUERY_S (default 0.02)
 sets the query's time in the database.
@@ -18,7 +20,7 @@ import urllib.request
 import zlib
 
 import psycopg2
-from flask import Flask, Response
+from flask import Flask, Response, abort, request
 
 app = Flask(__name__)
 
@@ -62,3 +64,12 @@ def digest():
     digest = hashlib.sha256(_blob).hexdigest()
     compressed = len(zlib.compress(_blob[: 1 << 20], 6))
     return {"sha256": digest, "compressed": compressed}
+
+
+@app.route("/digest", methods=["POST"])
+def digest_upload():
+    document = request.get_json()  # 400 (Flask 2.2; 415 from 2.3) without Content-Type: application/json
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        abort(400)
+    return {"sha256": hashlib.sha256(request.get_data()).hexdigest(), "items": len(items)}

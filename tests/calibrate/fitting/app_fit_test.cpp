@@ -71,3 +71,57 @@ TEST_CASE("the fit keeps each URL's hey CPU per response and the serial runs' ho
     CHECK(p.app->urls[0].loadgen_cpu_s == Approx(0.005));
     CHECK(p.host_probe_ns == Approx(75));
 }
+
+namespace {
+
+// 40 IO samples around mean_s (+-5%), as the hooks would see them.
+std::vector<double> io_samples(double mean_s) {
+    std::vector<double> s;
+    for (int i = 0; i < 40; ++i) s.push_back(mean_s * (i % 2 ? 1.05 : 0.95));
+    return s;
+}
+
+AppRun io_run(AppRunKind kind, int workers, double io_s, double throughput_rps) {
+    AppRun r;
+    r.kind = kind;
+    r.path = "/orders";
+    r.workers = r.clients = workers;
+    r.io_s = io_samples(io_s);
+    r.cpu_s.assign(r.io_s.size(), 0.001);
+    r.throughput_rps = throughput_rps;
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("an IO that doubles with four workers calling at once grows by a third per caller") {
+    // Four workers, pure IO of 0.2 s together (0.1 s alone): each worker's cycle is its 0.2 s
+    // IO, so the three others are always at the downstream: (2 - 1) / 3 per caller.
+    const auto s = fit_io_slowdown(io_run(AppRunKind::serial, 1, 0.1, 10), io_run(AppRunKind::concurrent, 4, 0.2, 20));
+    REQUIRE(s);
+    CHECK(s->ratio == Approx(2.0));
+    CHECK(s->callers == Approx(3.0));
+    CHECK(s->per_caller == Approx(1.0 / 3));
+    CHECK(s->per_caller_error > 0);
+}
+
+TEST_CASE("an IO that grows less than twice its standard error is taken as not growing") {
+    // +-5% samples, 40 each: the ratio's standard error is about 1.1%; 1% growth is noise.
+    const auto s = fit_io_slowdown(io_run(AppRunKind::serial, 1, 0.1, 10), io_run(AppRunKind::concurrent, 4, 0.101, 39));
+    REQUIRE(s);
+    CHECK(s->ratio == Approx(1.01));
+    CHECK(s->per_caller == 0);
+}
+
+TEST_CASE("the fitted profile gives a URL the slowdown its concurrent run measured") {
+    AppRun serial = io_run(AppRunKind::serial, 1, 0.1, 10);
+    serial.hooked_requests = 40;
+    AppRun concurrent = io_run(AppRunKind::concurrent, 4, 0.2, 20);
+    AppFitInput input;
+    input.callable = "m:app";
+    input.urls = {{"/orders", 1}};
+    const Profile p = fit_app_profile({serial, concurrent}, input);
+    REQUIRE(p.app);
+    CHECK(p.app->urls.front().io_slowdown_per_caller == Approx(1.0 / 3));
+    CHECK(p.fit.count("io_slowdown_per_caller /orders") == 1);
+}

@@ -126,7 +126,8 @@ TEST_CASE("the quick plan's runs inform every fitted parameter") {
     const Profile p = fit_profile(runs, FitOptions{});
     for (const char* name : {"loop_cpu_s", "request_cpu_s", "db_client_cpu_s", "db_backend_cpu_s", "db_connect_s",
                              "uncontended_request_cv", "loadgen_cpu_s", "boot_s", "core_capacity_2", "memory.master_private_kib",
-                             "memory.worker_private_kib", "memory.shared_kib"}) {
+                             "memory.worker_private_kib", "memory.shared_kib", "memory.gthread_worker_kib",
+                             "memory.thread_kib"}) {
         INFO(name);
         CHECK(p.fit.count(name) == 1);
     }

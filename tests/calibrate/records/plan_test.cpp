@@ -108,7 +108,7 @@ TEST_CASE("the repeats plan makes each configuration kRepeats times under distin
         CHECK(c.worker_class == WorkerClass::gthread);
         made[repeated_id(c.id)]++;
     }
-    REQUIRE(made.size() == 4);
+    REQUIRE(made.size() == 12);
     for (const auto& [id, count] : made) CHECK(count == kRepeats);
 }
 
