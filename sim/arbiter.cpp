@@ -1,5 +1,7 @@
 #include "sim/arbiter.hpp"
 
+#include <algorithm>
+
 #include "sim/worker_pool.hpp"
 
 namespace workersim {
@@ -26,10 +28,13 @@ bool Arbiter::wakeup(std::uint32_t generation, double now_s) {
     if (generation != generation_) return false;
     murder_workers(now_s);
     double t = now_s;
-    for (std::uint32_t w = 0; w < pool_.size(); ++w) {
-        if (!pool_.dead(w)) continue;
-        pool_.spawn(w, t, draw_request_limit());
-        t += master_rng_.uniform() * kSpawnStaggerS;
+    if (reaped_since_spawn_) {
+        for (std::uint32_t w = 0; w < pool_.size(); ++w) {
+            if (!pool_.dead(w)) continue;
+            pool_.spawn(w, t, draw_request_limit());
+            t += master_rng_.uniform() * kSpawnStaggerS;
+        }
+        reaped_since_spawn_ = false;
     }
     busy_until_s_ = t;
     next_wakeup_s_ = std::numeric_limits<double>::infinity();
@@ -37,16 +42,24 @@ bool Arbiter::wakeup(std::uint32_t generation, double now_s) {
     return true;
 }
 
+// A pass that would find no stale heartbeat is skipped: every heartbeat it would read is at
+// or after oldest_heartbeat_s_ (see arbiter.hpp), so none is older than the timeout yet.
 void Arbiter::murder_workers(double now_s) {
     if (server_.timeout_s <= 0) return;
+    if (now_s - oldest_heartbeat_s_ <= server_.timeout_s) return;
+    double oldest_s = now_s;
     for (std::uint32_t w = 0; w < pool_.size(); ++w) {
         if (!pool_.may_time_out(w)) continue;
-        if (now_s - pool_.heartbeat_s(w) <= server_.timeout_s) continue;
-        if (pool_.aborted(w))
-            pool_.kill(w, now_s);  // still there on a later pass: SIGKILL
-        else
-            pool_.abort(w, now_s);  // SIGABRT
+        if (now_s - pool_.heartbeat_s(w) > server_.timeout_s) {
+            if (pool_.aborted(w))
+                pool_.kill(w, now_s);  // still there on a later pass: SIGKILL
+            else
+                pool_.abort(w, now_s);  // SIGABRT
+            if (!pool_.may_time_out(w)) continue;
+        }
+        oldest_s = std::min(oldest_s, pool_.heartbeat_s(w));
     }
+    oldest_heartbeat_s_ = oldest_s;
 }
 
 // base.py: max_requests + randint(0, jitter), inclusive, per worker incarnation.

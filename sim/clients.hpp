@@ -50,7 +50,7 @@ public:
     // The client's side of a request is over: a response, or an error. A closed-loop client
     // sends its next request at once.
     void resolve(Request& request, double now_s);
-    void time_out(RequestRef request, double now_s);
+    [[gnu::noinline]] void time_out(RequestRef request, double now_s);  // rare: out of the event loop
 
     bool done() const { return resolved_ >= total_; }
     double first_send_s() const { return first_send_s_; }

@@ -58,11 +58,13 @@ public:
     // Read by the event loop before every event: a load, and a test that the run queues have
     // no changes to settle (a dispatch through visit() here cost the textbook closed loop 6%).
     double next_completion_s() {
-        if (queues_ && queues_->stale()) queues_->settle();
+        if (queues_ && queues_->stale()) return queues_->settle();
         return *next_completion_s_;
     }
-    std::uint32_t pop_completed() {
-        return visit([](auto& e) { return e.pop_completed(); });
+    // now_s: next_completion_s(), as the event loop holds it.
+    std::uint32_t pop_completed(double now_s) {
+        if (queues_) return queues_->pop_completed(now_s);
+        return std::get_if<ProcessorSharing>(&engine_)->pop_completed();
     }
     int runnable() const {
         return visit([](const auto& e) { return e.runnable(); });

@@ -9,6 +9,8 @@
 #include <cstring>
 #include <vector>
 
+#include "sim/vector_growth.hpp"
+
 namespace workersim {
 
 enum class EventKind : std::uint8_t {
@@ -86,7 +88,8 @@ public:
         push(time_s, EventKind::master_wakeup, 0, generation);
     }
 
-    bool empty() const { return heap_.size() == static_cast<std::size_t>(hole_); }
+    // Pointer compares, not size(): that divides by the node's 24 bytes.
+    bool empty() const { return hole_ ? heap_.begin() + 1 == heap_.end() : heap_.empty(); }
     std::size_t size() const { return heap_.size() - static_cast<std::size_t>(hole_); }
     double top_time_s() {
         settle();
@@ -127,8 +130,8 @@ private:
             sift_down(n);
             return;
         }
-        heap_.push_back(n);
-        sift_up(heap_.size() - 1);
+        emplace_back_in_place(heap_);
+        sift_up(heap_.size() - 1, n);
     }
 
     // 24 bytes. A non-negative double's bits order as an unsigned integer the way the double
@@ -160,8 +163,9 @@ private:
     static bool earlier(const Node& a, const Node& b) {
         return (a.time < b.time) | ((a.time == b.time) & (a.order_kind < b.order_kind));
     }
-    void sift_up(std::size_t i) {
-        const Node e = heap_[i];
+    // Places e at i or above. e comes in registers, not read back from heap_[i]: a node just
+    // stored there and reloaded whole waited on store forwarding, as in sim/core_queue.cpp.
+    void sift_up(std::size_t i, const Node e) {
         while (i > 0) {
             const std::size_t parent = (i - 1) / 4;
             if (!earlier(e, heap_[parent])) break;

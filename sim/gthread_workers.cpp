@@ -328,7 +328,7 @@ void GthreadWorkers::run_holding_gil(std::uint32_t slot, double now_s) {
         t.part = Part::start;
     }
     for (;;) {
-        if (r.phase == classes_.phases(r.request_class).size()) {
+        if (r.phase == classes_.phase_count(r.request_class)) {
             finish_request(slot, now_s);
             return;
         }

@@ -29,7 +29,7 @@ public:
     }
 
     void connect(std::uint32_t slot, double now_s);
-    void syn_retry(RequestRef request, double now_s);
+    [[gnu::noinline]] void syn_retry(RequestRef request, double now_s);  // rare: out of the event loop
 
     // The oldest queued connection whose client still waits, or kNoConnection. A connection
     // whose client left while it was queued is read to EOF (NoMoreData) and closed: the

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "sim/vector_growth.hpp"
+
 namespace workersim {
 
 ProcessorSharing::ProcessorSharing(const Host& host)
@@ -27,12 +29,14 @@ void ProcessorSharing::advance(double now_s) {
     last_update_s_ = now_s;
 }
 
+void ProcessorSharing::grow_jobs(std::uint32_t job) {
+    token_.resize(std::max<std::size_t>(job + 1, token_.size() * 2), 0);
+    finish_v_.resize(token_.size());
+}
+
 void ProcessorSharing::add(double now_s, std::uint32_t job, double work_s) {
     advance(now_s);
-    if (job >= token_.size()) {
-        token_.resize(std::max<std::size_t>(job + 1, token_.size() * 2), 0);
-        finish_v_.resize(token_.size());
-    }
+    if (job >= token_.size()) grow_jobs(job);
     assert(token_[job] == 0);
     if (runnable_ == 0) virtual_s_ = 0;  // rebase while idle: keeps V small and precise
     const std::uint32_t token = next_token_++;
@@ -92,7 +96,7 @@ void ProcessorSharing::refresh_next_completion() {
 }
 
 void ProcessorSharing::heap_push(Entry e) {
-    heap_.push_back(e);
+    push_back_in_place(heap_, e);
     std::size_t i = heap_.size() - 1;
     while (i > 0) {
         const std::size_t parent = (i - 1) / 2;

@@ -44,6 +44,8 @@ private:
         std::uint32_t job;
         std::uint32_t token;
     };
+    // Room for job ids up to `job`: out of line, as the event loop's other growth (sim/vector_growth.hpp).
+    [[gnu::noinline]] void grow_jobs(std::uint32_t job);
     void advance(double now_s);
     void drop_stale_top();
     void refresh_next_completion();

@@ -8,9 +8,9 @@ RequestClasses::RequestClasses(const Scenario& scenario)
       named_(!scenario.request_classes.empty()) {
     double total = 0;
     for (const RequestClass& c : classes_) {
-        std::vector<Sampler> samplers;
-        for (const Phase& p : c.phases) samplers.emplace_back(p.duration);
-        samplers_.push_back(std::move(samplers));
+        first_draw_.push_back(static_cast<std::uint32_t>(draws_.size()));
+        for (const Phase& p : c.phases) draws_.push_back({Sampler(p.duration), p.kind == PhaseKind::cpu});
+        phase_counts_.push_back(c.phases.size());
         total += c.weight;
         cumulative_.push_back(total);
     }

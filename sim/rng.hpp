@@ -57,15 +57,11 @@ public:
     double exponential(double mean) { return mean * standard_exponential(); }
     double standard_exponential() {
         const ZigguratTables& z = ziggurat();
-        for (;;) {
-            const std::uint64_t u = next();
-            const std::size_t i = u & 0xFF;
-            const std::uint64_t j = u >> 11;
-            if (j < z.k[i]) return static_cast<double>(j) * z.w[i];  // inside the layer's core
-            if (i == 0) return kExponentialR - std::log(uniform_open_zero());  // memoryless tail
-            const double x = static_cast<double>(j) * z.w[i];
-            if (z.f[i] + uniform() * (z.f[i - 1] - z.f[i]) < std::exp(-x)) return x;  // under the curve
-        }
+        const std::uint64_t u = next();
+        const std::size_t i = u & 0xFF;
+        const std::uint64_t j = u >> 11;
+        if (j < z.k[i]) return static_cast<double>(j) * z.w[i];  // inside the layer's core
+        return exponential_outside_core(u);
     }
     // Standard normal by the ziggurat too (same paper, 256 layers of exp(-x^2/2)), one 64-bit
     // draw per value: the low 8 bits pick the layer, bit 8 the sign, the top 53 the abscissa.
@@ -75,8 +71,35 @@ public:
     // calibrated run's time: every lognormal phase draws one (perf, issue 15).
     double normal() {
         const ZigguratTables& z = normal_ziggurat();
-        for (;;) {
-            const std::uint64_t u = next();
+        const std::uint64_t u = next();
+        const std::size_t i = u & 0xFF;
+        const double sign = (u & 0x100) ? -1.0 : 1.0;
+        const std::uint64_t j = u >> 11;
+        const double x = static_cast<double>(j) * z.w[i];
+        if (j < z.k[i]) return sign * x;  // inside the layer's core
+        return normal_outside_core(u);
+    }
+    // Uniform integer on [0, n).
+    std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
+
+private:
+    // The ziggurats' rare cases (about 1% of draws), out of line: the event loop, which inlines
+    // every draw, stays small. Each goes on with the draw u that missed its layer's core, and
+    // draws again as the loop it continues did.
+    [[gnu::noinline]] double exponential_outside_core(std::uint64_t u) {
+        const ZigguratTables& z = ziggurat();
+        for (;; u = next()) {
+            const std::size_t i = u & 0xFF;
+            const std::uint64_t j = u >> 11;
+            if (j < z.k[i]) return static_cast<double>(j) * z.w[i];  // inside the layer's core
+            if (i == 0) return kExponentialR - std::log(uniform_open_zero());  // memoryless tail
+            const double x = static_cast<double>(j) * z.w[i];
+            if (z.f[i] + uniform() * (z.f[i - 1] - z.f[i]) < std::exp(-x)) return x;  // under the curve
+        }
+    }
+    [[gnu::noinline]] double normal_outside_core(std::uint64_t u) {
+        const ZigguratTables& z = normal_ziggurat();
+        for (;; u = next()) {
             const std::size_t i = u & 0xFF;
             const double sign = (u & 0x100) ? -1.0 : 1.0;
             const std::uint64_t j = u >> 11;
@@ -93,10 +116,7 @@ public:
             if (z.f[i] + uniform() * (z.f[i - 1] - z.f[i]) < std::exp(-0.5 * x * x)) return sign * x;  // under the curve
         }
     }
-    // Uniform integer on [0, n).
-    std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
 
-private:
     // Layer i >= 1 spans [0, x_i) at heights [f(x_i), f(x_{i-1})), x_255 = r the widest; layer
     // 0 is the base strip [0, r) plus the tail, counted as a rectangle of width v / f(r). Every
     // layer has area v. f is exp(-x) for the exponential, exp(-x^2 / 2) for the normal (its
@@ -106,7 +126,7 @@ private:
         double w[256];         // x_i / 2^53: abscissa per unit of j
         double f[256];         // f(x_i)
         template <class F, class FInverse>
-        ZigguratTables(double r, double v, F f_of, FInverse f_inverse) {
+        [[gnu::noinline]] ZigguratTables(double r, double v, F f_of, FInverse f_inverse) {
             constexpr double m = 0x1.0p53;
             const double q = v / f_of(r);
             k[0] = static_cast<std::uint64_t>(r / q * m);

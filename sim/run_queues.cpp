@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cstring>
 
+#include "sim/vector_growth.hpp"
+
 namespace workersim {
 
 namespace {
@@ -53,13 +55,17 @@ void RunQueues::advance(double now_s) {
 // division is skipped, and served_s is the same.
 void RunQueues::sync(Core& core) {
     if (core.synced_lone_s == lone_s_) return;
-    if (!core.heap.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / core.jobs;
+    if (!core.queue.empty()) core.served_s += (lone_s_ - core.synced_lone_s) / core.jobs;
     core.synced_lone_s = lone_s_;
+}
+
+void RunQueues::grow_jobs(std::uint32_t job) {
+    core_of_.resize(std::max<std::size_t>(job + 1, core_of_.size() * 2), kNone);
 }
 
 void RunQueues::add(double now_s, std::uint32_t job, double work_s) {
     advance(now_s);
-    if (job >= jobs_.size()) jobs_.resize(std::max<std::size_t>(job + 1, jobs_.size() * 2));
+    if (job >= core_of_.size()) grow_jobs(job);
     assert(!contains(job));
     if (runnable_ == 0) lone_s_ = 0;  // rebase while idle: keeps the clocks small and precise
     push(static_cast<std::uint32_t>(balance_.place()), job, work_s);
@@ -70,7 +76,7 @@ void RunQueues::add(double now_s, std::uint32_t job, double work_s) {
 void RunQueues::remove(double now_s, std::uint32_t job) {
     advance(now_s);
     assert(contains(job));
-    const std::uint32_t core = jobs_[job].core;
+    const std::uint32_t core = core_of_[job];
     take(job);
     leave(core);
     --runnable_;
@@ -80,7 +86,7 @@ void RunQueues::remove(double now_s, std::uint32_t job) {
 double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
     advance(now_s);
     assert(contains(job));
-    const std::uint32_t core = jobs_[job].core;
+    const std::uint32_t core = core_of_[job];
     const double left_s = std::max(0.0, take(job));
     leave(core);
     --runnable_;
@@ -88,19 +94,20 @@ double RunQueues::remove_remaining(double now_s, std::uint32_t job) {
     return left_s;
 }
 
-std::uint32_t RunQueues::pop_completed() {
+std::uint32_t RunQueues::pop_completed(double now_s) {
     assert(runnable_ > 0 && busy_cores_ > 0);
-    if (stale_) settle();
-    const std::uint32_t core = due_[1].core;
+    assert(!stale_ && now_s == next_completion_s_);
+    const std::uint32_t core = due_core_;
     Core& c = cores_[core];
-    const Entry done = c.heap.front();
-    advance(next_completion_s_);
+    const CoreQueue::Entry done = c.queue.first();
+    advance(now_s);
     // The completion time was computed from these clocks' targets: pin the clocks to them so
     // rounding never leaves a finished job with a sliver of work.
-    lone_s_ = std::max(lone_s_, lone_s_of(due_[1].key));
+    lone_s_ = std::max(lone_s_, due_lone_s_);
     sync(c);
     c.served_s = std::max(c.served_s, done.finish_s);
-    take(done.job);
+    c.queue.pop_first();
+    taken(core, done);
     leave(core);
     --runnable_;
     stale_ = true;
@@ -111,47 +118,31 @@ std::uint32_t RunQueues::pop_completed() {
 void RunQueues::push(std::uint32_t core, std::uint32_t job, double work_s) {
     Core& c = cores_[core];
     sync(c);
-    if (c.heap.empty()) {
+    if (c.queue.empty()) {
         c.served_s = 0;  // rebase while idle
         ++busy_cores_;
     }
-    Job& j = jobs_[job];
-    j.core = core;
-    j.newer = kNone;
-    j.older = c.newest;
-    if (c.newest != kNone) jobs_[c.newest].newer = job;
-    c.newest = job;
-    const Entry e{c.served_s + work_s, arrivals_++, job};
-    c.heap.push_back(e);
+    core_of_[job] = core;
+    c.queue.push(c.served_s + work_s, arrivals_++, job);
     c.jobs += 1;
-    job_sift_up(c, c.heap.size() - 1, e);
     reschedule(core);
 }
 
 double RunQueues::take(std::uint32_t job) {
-    Job& j = jobs_[job];
-    const std::uint32_t core = j.core;
+    const std::uint32_t core = core_of_[job];
     Core& c = cores_[core];
     sync(c);
-    const std::size_t i = j.heap_index;
-    const double left_s = c.heap[i].finish_s - c.served_s;
-    const Entry last = c.heap.back();
-    c.heap.pop_back();
+    return taken(core, c.queue.take(job));
+}
+
+// `e` has left `core`'s queue (the core is synced).
+double RunQueues::taken(std::uint32_t core, const CoreQueue::Entry& e) {
+    Core& c = cores_[core];
     c.jobs -= 1;
-    if (i < c.heap.size()) {
-        // The last entry fills the hole: it moves up or down from there, never both.
-        if (i > 0 && entry_before(last, c.heap[(i - 1) / 2]))
-            job_sift_up(c, i, last);
-        else
-            job_sift_down(c, i, last);
-    }
-    if (j.newer != kNone) jobs_[j.newer].older = j.older;
-    else c.newest = j.older;
-    if (j.older != kNone) jobs_[j.older].newer = j.newer;
-    j.core = kNone;
-    if (c.heap.empty()) --busy_cores_;
+    core_of_[e.job] = kNone;
+    if (c.queue.empty()) --busy_cores_;
     reschedule(core);
-    return left_s;
+    return e.finish_s - c.served_s;
 }
 
 // A job has gone from `core`: if the queues now differ by two, the newest job of the fullest
@@ -159,8 +150,10 @@ double RunQueues::take(std::uint32_t job) {
 void RunQueues::leave(std::uint32_t core) {
     const int from = balance_.leave(static_cast<int>(core));
     if (from < 0) return;
-    const std::uint32_t moved = cores_[static_cast<std::size_t>(from)].newest;
-    push(core, moved, take(moved));
+    Core& source = cores_[static_cast<std::size_t>(from)];
+    sync(source);
+    const CoreQueue::Entry moved = source.queue.take_newest();
+    push(core, moved.job, taken(static_cast<std::uint32_t>(from), moved));
 }
 
 // `core`'s jobs changed (it is synced): its place among the cores by when its first finishes,
@@ -169,26 +162,30 @@ void RunQueues::reschedule(std::uint32_t core) {
     Core& c = cores_[core];
     if (c.rescheduled) return;
     c.rescheduled = true;
-    rescheduled_.push_back(core);
+    push_back_in_place(rescheduled_, core);
 }
 
-void RunQueues::settle() {
-    for (const std::uint32_t core : rescheduled_) walk(core);
+double RunQueues::settle() {
+    Due root = due_[1];
+    for (const std::uint32_t core : rescheduled_) root = walk(core);
     rescheduled_.clear();
     stale_ = false;
     if (busy_cores_ == 0) {
         next_completion_s_ = std::numeric_limits<double>::infinity();
-        return;
+        return next_completion_s_;
     }
-    const double left_lone_s = std::max(0.0, lone_s_of(due_[1].key) - lone_s_);
+    due_lone_s_ = lone_s_of(root.key);
+    due_core_ = root.core;
+    const double left_lone_s = std::max(0.0, due_lone_s_ - lone_s_);
     next_completion_s_ = last_update_s_ + left_lone_s / lone_rate_[static_cast<std::size_t>(busy_cores_)];
+    return next_completion_s_;
 }
 
-void RunQueues::walk(std::uint32_t core) {
+RunQueues::Due RunQueues::walk(std::uint32_t core) {
     Core& c = cores_[core];
     c.rescheduled = false;
-    Due winner{due_key(c.heap.empty() ? kIdle
-                                      : c.synced_lone_s + (c.heap.front().finish_s - c.served_s) * c.jobs),
+    Due winner{due_key(c.queue.empty() ? kIdle
+                                       : c.synced_lone_s + (c.queue.first().finish_s - c.served_s) * c.jobs),
                core};
     std::uint32_t i = leaves_ + core;
     due_[i] = winner;
@@ -200,41 +197,7 @@ void RunQueues::walk(std::uint32_t core) {
         winner.core ^= (winner.core ^ sibling.core) & static_cast<std::uint32_t>(take);
         due_[i / 2] = winner;
     }
-}
-
-// Equal finishing work: the older on the core goes first, as the queue's order had it.
-bool RunQueues::entry_before(const Entry& a, const Entry& b) {
-    return a.finish_s < b.finish_s || (a.finish_s == b.finish_s && a.arrival < b.arrival);
-}
-
-void RunQueues::place_entry(Core& core, std::size_t i, const Entry& e) {
-    core.heap[i] = e;
-    jobs_[e.job].heap_index = static_cast<std::uint32_t>(i);
-}
-
-// Places e at i or above, moving the later parents down.
-void RunQueues::job_sift_up(Core& core, std::size_t i, Entry e) {
-    while (i > 0) {
-        const std::size_t parent = (i - 1) / 2;
-        if (!entry_before(e, core.heap[parent])) break;
-        place_entry(core, i, core.heap[parent]);
-        i = parent;
-    }
-    place_entry(core, i, e);
-}
-
-// Places e at i or below, moving the earlier children up.
-void RunQueues::job_sift_down(Core& core, std::size_t i, Entry e) {
-    const std::size_t n = core.heap.size();
-    for (;;) {
-        std::size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && entry_before(core.heap[child + 1], core.heap[child])) ++child;
-        if (!entry_before(core.heap[child], e)) break;
-        place_entry(core, i, core.heap[child]);
-        i = child;
-    }
-    place_entry(core, i, e);
+    return winner;
 }
 
 }  // namespace workersim

@@ -17,8 +17,8 @@
 // first job when lone_s reaches the core's due_lone_s, and the cores wait in a winner tree
 // by that.
 // A change in the busy cores changes only lone_s's speed, not any core's due_lone_s. So an
-// arrival, completion or move costs O(log n) in its core's jobs and O(log cores) in the
-// cores' winner tree, where subtracting the work done from every job cost O(runnable + cores): the
+// arrival, completion or move costs a shift among its core's few jobs (sim/core_queue.hpp)
+// and O(log cores) in the cores' winner tree, where subtracting the work done from every job cost O(runnable + cores): the
 // 64-core, 256-worker calibrated case spent 95% of its time there (perf, issue 15).
 
 #include <cstdint>
@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "model/scenario.hpp"
+#include "sim/core_queue.hpp"
 #include "sim/load_balance.hpp"
 
 namespace workersim {
@@ -38,19 +39,20 @@ public:
     void add(double now_s, std::uint32_t job, double work_s);
     void remove(double now_s, std::uint32_t job);
     double remove_remaining(double now_s, std::uint32_t job);  // returns the work it had left
-    bool contains(std::uint32_t job) const { return job < jobs_.size() && jobs_[job].core != kNone; }
+    bool contains(std::uint32_t job) const { return job < core_of_.size() && core_of_[job] != kNone; }
 
     // Brought up to date here, once for all the changes since it was last read: a completion,
     // the move it may cause and the next phase's arrival, at one instant, walk each core's
     // path in the winner tree once and divide once.
-    double next_completion_s() {
-        if (stale_) settle();
-        return next_completion_s_;
-    }
+    double next_completion_s() { return stale_ ? settle() : next_completion_s_; }
     bool stale() const { return stale_; }
-    void settle();
+    // Returns the next completion's time, so that the event loop takes it from a register: read
+    // back from memory, it waited on the store of a division's result.
+    double settle();
     const double& cached_next_completion_s() const { return next_completion_s_; }  // as of the last settle()
-    std::uint32_t pop_completed();
+    std::uint32_t pop_completed() { return pop_completed(next_completion_s()); }
+    // The same, told the time the event loop already holds (== next_completion_s()).
+    std::uint32_t pop_completed(double now_s);
 
     int runnable() const { return runnable_; }
     double occupied_core_s(double now_s) const;
@@ -60,44 +62,28 @@ private:
     static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
     static constexpr double kIdle = std::numeric_limits<double>::infinity();  // an idle core's due_lone_s
 
-    struct Job {
-        std::uint32_t core = kNone;
-        std::uint32_t heap_index = 0;  // in its core's heap
-        std::uint32_t newer = kNone, older = kNone;  // its core's jobs in order of arrival
-    };
-    // A job in its core's heap, with its key beside it: comparing two costs no look-up in
-    // jobs_ (the heaps' compares were the largest share of a CPU event's instructions).
-    struct Entry {
-        double finish_s;         // its core's served_s when it is done
-        std::uint64_t arrival;   // order of arrival: ties go to the older
-        std::uint32_t job;
-    };
     struct Core {
         double served_s = 0;       // work each of its jobs has received, as of lone_s == synced_lone_s
         double synced_lone_s = 0;
-        std::vector<Entry> heap;   // its jobs, a binary min-heap on (finish_s, arrival)
-        double jobs = 0;           // heap.size(), kept as the double that divides and multiplies
-        std::uint32_t newest = kNone;
+        CoreQueue queue;           // its jobs, by when they finish
+        double jobs = 0;           // queue.size(), kept as the double that divides and multiplies
         bool rescheduled = false;  // in rescheduled_
     };
 
+    // Room for job ids up to `job`: out of line, as the event loop's other growth (sim/vector_growth.hpp).
+    [[gnu::noinline]] void grow_jobs(std::uint32_t job);
     void advance(double now_s);
     void sync(Core& core);
     void push(std::uint32_t core, std::uint32_t job, double work_s);
     double take(std::uint32_t job);  // returns the work it had left
+    double taken(std::uint32_t core, const CoreQueue::Entry& e);  // the same, once its entry is out
     void leave(std::uint32_t core);
     void reschedule(std::uint32_t core);
-    void walk(std::uint32_t core);
-
-    static bool entry_before(const Entry& a, const Entry& b);
-    void place_entry(Core& core, std::size_t i, const Entry& e);
-    void job_sift_up(Core& core, std::size_t i, Entry e);
-    void job_sift_down(Core& core, std::size_t i, Entry e);
 
     std::vector<double> lone_rate_;  // capacity(k) / k for k = 1..cores (0 at k = 0)
     LoadBalance balance_;
     std::vector<Core> cores_;
-    std::vector<Job> jobs_;            // per job id
+    std::vector<std::uint32_t> core_of_;  // per job id: its core, or kNone
     // The cores by when their first job finishes: a winner tree over the cores (leaves padded
     // to a power of two with idle ones), each inner node the earlier of its two children's
     // winners, ties to the left child's (the lower-numbered core), as the scan over the cores
@@ -111,6 +97,9 @@ private:
         std::uint32_t core;
     };
     std::vector<Due> due_;   // due_[1] the earliest core; core c's leaf at leaves_ + c
+    // Walks core's leaf-to-root path; returns the root, due_[1], as it wrote it: settle() takes
+    // the earliest core from the last walk's registers, not read back from the tree.
+    Due walk(std::uint32_t core);
     std::uint32_t leaves_ = 1;
     // The cores whose jobs changed since the tree was last walked. A core's leaf is computed
     // from its clocks as they are when walked; every change to them (sync) is followed by a
@@ -124,6 +113,10 @@ private:
     double last_update_s_ = 0;
     double occupied_core_s_ = 0;
     double next_completion_s_ = std::numeric_limits<double>::infinity();
+    // As of the last settle() with a busy core: lone_s when the earliest core's first job
+    // finishes, and that core (due_[1], decoded).
+    double due_lone_s_ = 0;
+    std::uint32_t due_core_ = 0;
 };
 
 }  // namespace workersim

@@ -66,17 +66,24 @@ public:
     Simulation run() {
         arbiter_.start();
         clients_.start();
-        while (!clients_.done() && !stalled_) step();
+        run_events();
         return finish();
     }
 
 private:
+    // The loop is inside the flattened function, not around it: a call per event saved and
+    // restored the registers step() uses, about 100 instructions per request of the
+    // calibrated 2-core case (callgrind).
+    [[gnu::flatten]] void run_events() {
+        while (!clients_.done() && !stalled_) step();
+    }
+
     // The one event loop. The next thing to happen comes from one of three sources: the
     // cores (the earliest CPU completion, kept by the CPU engine), the open loop's next
     // arrival (kept beside the heap, sim/clients.hpp) and the event heap (everything else).
     // Ties: the arrival and the heap's events order by (time, insertion order), exactly as if
     // the arrival were in the heap; a CPU completion goes first only when strictly earlier.
-    [[gnu::flatten]] void step() {
+    void step() {
         const double cpu_next_s = cores_.next_completion_s();
         const double arrival_s = clients_.next_arrival_s();
         double event_next_s = kInfinity;
@@ -92,7 +99,7 @@ private:
         assert(now_s < kInfinity);
         advance_clock(now_s);
         if (cpu_first)
-            cpu_done(cores_.pop_completed(), now_s);
+            cpu_done(cores_.pop_completed(now_s), now_s);
         else if (arrival_first)
             clients_.arrival(now_s);
         else
@@ -102,7 +109,7 @@ private:
     void advance_clock(double now_s) {
         while (statistics_.sample_due(now_s))
             statistics_.sample(static_cast<std::int64_t>(socket_.queued()), pool_.busy(), pool_.live());
-        statistics_.advance(now_s, socket_.queued(), pool_.busy());
+        statistics_.advance(now_s, static_cast<std::int64_t>(socket_.queued()), pool_.busy());
     }
 
     void cpu_done(std::uint32_t slot, double now_s) {

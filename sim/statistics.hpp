@@ -37,8 +37,10 @@ public:
     // last event. Timeline samples due by now_s are taken first, of that same state.
     bool sample_due(double now_s) const { return next_sample_s_ <= now_s; }
     double next_sample_s() const { return next_sample_s_; }
-    void sample(std::int64_t accept_queue, std::int64_t busy_workers, std::int64_t live_workers);
-    void advance(double now_s, std::size_t accept_queue, std::int64_t busy_workers) {
+    [[gnu::noinline]] void sample(std::int64_t accept_queue, std::int64_t busy_workers, std::int64_t live_workers);
+    // The queue's length comes signed: an unsigned one converts to double through a branch
+    // and a fix-up, on every event.
+    void advance(double now_s, std::int64_t accept_queue, std::int64_t busy_workers) {
         const double dt = now_s - clock_s_;
         queue_area_ += dt * static_cast<double>(accept_queue);
         busy_worker_area_ += dt * busy_workers;

@@ -5,6 +5,7 @@
 #include "sim/arbiter.hpp"
 #include "sim/clients.hpp"
 #include "sim/listen_socket.hpp"
+#include "sim/vector_growth.hpp"
 
 namespace workersim {
 
@@ -55,14 +56,13 @@ void SyncWorkers::return_to_accept(std::uint32_t w, double now_s) {
         return;
     }
     worker.state = State::idle;
-    idle_.push_back(w);
+    push_back_in_place(idle_, w);
 }
 
 void SyncWorkers::start_phase(std::uint32_t slot, double now_s) {
     Request& r = requests_[slot];
-    const Phase& phase = classes_.phases(r.request_class)[r.phase];
     const double duration_s = classes_.draw_duration_s(r.request_class, r.phase, service_rng_);
-    if (phase.kind == PhaseKind::cpu) {
+    if (classes_.on_cores(r.request_class, r.phase)) {
         statistics_.clocks().run_on_cores(slot, duration_s, now_s);
         cores_.add(now_s, slot, duration_s);
     } else {
@@ -81,7 +81,7 @@ void SyncWorkers::phase_done(std::uint32_t slot, double now_s) {
         end_process(w, now_s);
         return;
     }
-    if (++r.phase < classes_.phases(r.request_class).size()) {
+    if (++r.phase < classes_.phase_count(r.request_class)) {
         start_phase(slot, now_s);
         return;
     }

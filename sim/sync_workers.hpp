@@ -37,8 +37,10 @@ public:
     // The worker-class role (sim/worker_pool.hpp).
     bool accept(std::uint32_t slot, double now_s);
     void phase_done(std::uint32_t slot, double now_s);
-    void booted(WorkerRef worker, double now_s);
-    void exited(WorkerRef worker, double now_s);
+    // Rare (a boot, an exit): out of line, so that the event loop's flattened step() stays
+    // small enough to keep its hot state in registers.
+    [[gnu::noinline]] void booted(WorkerRef worker, double now_s);
+    [[gnu::noinline]] void exited(WorkerRef worker, double now_s);
     // Sync workers have no threads of their own to time, and close every connection
     // (sync.py handle_request: Connection: close), so no request arrives on a kept one.
     void thread_event(EventKind, WorkerRef, double) {}
@@ -48,10 +50,10 @@ public:
     bool may_time_out(std::uint32_t w) const;
     double heartbeat_s(std::uint32_t w) const { return workers_[w].last_notify_s; }
     bool aborted(std::uint32_t w) const { return workers_[w].aborted; }
-    void abort(std::uint32_t w, double now_s);
+    [[gnu::noinline]] void abort(std::uint32_t w, double now_s);
     void kill(std::uint32_t w, double now_s) { end_process(w, now_s); }
     bool dead(std::uint32_t w) const { return workers_[w].state == State::dead; }
-    void spawn(std::uint32_t w, double fork_s, std::int64_t request_limit);
+    [[gnu::noinline]] void spawn(std::uint32_t w, double fork_s, std::int64_t request_limit);
     void set_request_limit(std::uint32_t w, std::int64_t request_limit) { workers_[w].limit = request_limit; }
 
     std::int64_t busy() const { return busy_; }
@@ -74,8 +76,8 @@ private:
     void serve(std::uint32_t w, std::uint32_t slot, double now_s);
     void return_to_accept(std::uint32_t w, double now_s);
     void start_phase(std::uint32_t slot, double now_s);
-    void end_process(std::uint32_t w, double now_s);
-    void process_ended(Worker& worker, double now_s);
+    [[gnu::noinline]] void end_process(std::uint32_t w, double now_s);
+    [[gnu::noinline]] void process_ended(Worker& worker, double now_s);
     bool in_python(const Worker& worker) const;
 
     const Scenario& scenario_;
