@@ -10,18 +10,27 @@
 
 using namespace workersim;
 
+namespace {
+
+// The jobs in the order the queue gives them up, emptying it.
+std::vector<std::uint32_t> drained(CoreQueue& queue) {
+    std::vector<std::uint32_t> order;
+    while (!queue.empty()) {
+        order.push_back(queue.first().job);
+        queue.pop_first();
+    }
+    return order;
+}
+
+}  // namespace
+
 TEST_CASE("a core queue gives the first to finish first, the older among equals") {
     CoreQueue queue;
     queue.push(2.0, 0, 10);
     queue.push(1.0, 1, 11);
     queue.push(2.0, 2, 12);  // finishes with job 10, arrived after it
     queue.push(0.5, 3, 13);
-    std::vector<std::uint32_t> order;
-    while (!queue.empty()) {
-        order.push_back(queue.first().job);
-        queue.pop_first();
-    }
-    CHECK(order == std::vector<std::uint32_t>{13, 11, 10, 12});
+    CHECK(drained(queue) == std::vector<std::uint32_t>{13, 11, 10, 12});
 }
 
 TEST_CASE("a job taken from a core queue leaves the others in order") {
@@ -31,12 +40,7 @@ TEST_CASE("a job taken from a core queue leaves the others in order") {
     CHECK(taken.job == 2);
     CHECK(taken.finish_s == 3.0);
     CHECK(queue.size() == 4);
-    std::vector<std::uint32_t> order;
-    while (!queue.empty()) {
-        order.push_back(queue.first().job);
-        queue.pop_first();
-    }
-    CHECK(order == std::vector<std::uint32_t>{0, 1, 3, 4});
+    CHECK(drained(queue) == std::vector<std::uint32_t>{0, 1, 3, 4});
 }
 
 TEST_CASE("the newest job is the last to arrive, wherever it finishes") {
