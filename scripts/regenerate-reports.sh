@@ -20,6 +20,8 @@ $check && out=$scratch/reports && mkdir -p "$out"
   sed "s#$scratch/full.json#$d/default-profile.json#" > $out/full-fit.txt
 "$ws" calibrate --only-fit --quick --runs $d/quick-runs.jsonl --out "$scratch/quick.json" |
   sed "s#$scratch/quick.json#$d/quick-profile.json#" > $out/quick-fit.txt
+"$ws" calibrate --only-fit --plan full --runs $d/same-day-full-runs.jsonl --out "$scratch/same-day-full.json" |
+  sed "s#$scratch/same-day-full.json#$d/same-day-full-profile.json#" > $out/same-day-full-fit.txt
 for t in 0221 0233; do  # quick calibrations on the repeats' host, before and after the plan's 8-thread run
   "$ws" calibrate --only-fit --quick --runs $d/same-day-quick-$t-runs.jsonl --out "$scratch/same-day.json" |
     sed "s#$scratch/same-day.json#$d/same-day-quick-$t-profile.json#" > $out/same-day-quick-$t-fit.txt
@@ -48,6 +50,9 @@ validate validation-repeats-probed-profile.txt $d/repeat-runs.jsonl $d/repeat-pr
 # The same repeats against a quick calibration made on their host minutes later.
 validate validation-repeats-same-day-quick-0221-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-0221-profile.json
 validate validation-repeats-same-day-quick-0233-profile.txt $d/repeat-runs.jsonl $d/same-day-quick-0233-profile.json
+# The full plan made on the repeats' day (03:53-04:22): its own held-out runs, and the repeats.
+validate validation-holdout-same-day-full-profile.txt $d/same-day-full-runs.jsonl $d/same-day-full-profile.json --holdout-only
+validate validation-repeats-same-day-full-profile.txt $d/repeat-runs.jsonl $d/same-day-full-profile.json
 # calibrate --app's calibrations (calibrate/data/app): their held-out runs against their profiles,
 # from that directory as they were made.
 for runs in $d/app/*-runs.jsonl; do
