@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "calibrate/fitting/least_squares.hpp"
+#include "model/sample_statistics.hpp"
 
 namespace workersim {
 
@@ -43,39 +44,24 @@ std::optional<MemoryModel> fit_app_memory(const std::vector<AppRun>& runs, bool 
     return m;
 }
 
-namespace {
-
-struct MeanAndError {
-    double mean = 0, standard_error = 0;
-};
-
-MeanAndError mean_and_error(const std::vector<double>& values) {
-    MeanAndError m;
-    const auto n = static_cast<double>(values.size());
-    if (values.empty()) return m;
-    for (double v : values) m.mean += v;
-    m.mean /= n;
-    double ss = 0;
-    for (double v : values) ss += (v - m.mean) * (v - m.mean);
-    m.standard_error = values.size() > 1 ? std::sqrt(ss / (n - 1) / n) : 0;
-    return m;
-}
-
-}  // namespace
-
 std::optional<IoSlowdown> fit_io_slowdown(const AppRun& serial, const AppRun& concurrent) {
-    const MeanAndError alone = mean_and_error(serial.io_s);
-    const MeanAndError together = mean_and_error(concurrent.io_s);
-    if (alone.mean <= 0 || together.mean <= 0 || concurrent.workers < 2 || concurrent.throughput_rps <= 0)
+    if (serial.io_s.empty() || concurrent.io_s.empty() || concurrent.workers < 2 || concurrent.throughput_rps <= 0)
         return std::nullopt;
+    const double alone_s = mean(serial.io_s), together_s = mean(concurrent.io_s);
+    if (alone_s <= 0 || together_s <= 0) return std::nullopt;
+    // Each mean's standard error relative to it.
+    const auto relative_error = [](const std::vector<double>& io_s, double mean_s) {
+        return sample_sd(io_s, mean_s) / std::sqrt(static_cast<double>(io_s.size())) / mean_s;
+    };
     IoSlowdown out;
-    out.ratio = together.mean / alone.mean;
-    out.ratio_error = out.ratio * std::hypot(alone.standard_error / alone.mean, together.standard_error / together.mean);
+    out.ratio = together_s / alone_s;
+    out.ratio_error = out.ratio * std::hypot(relative_error(serial.io_s, alone_s),
+                                             relative_error(concurrent.io_s, together_s));
     // The others' calls a request finds at the downstream: each of the other workers spends
     // its IO's share of a request cycle there (the cycle: workers / throughput, the clients
     // being as many as the workers).
     const double cycle_s = concurrent.workers / concurrent.throughput_rps;
-    const double share = std::min(1.0, together.mean / cycle_s);
+    const double share = std::min(1.0, together_s / cycle_s);
     out.callers = (concurrent.workers - 1) * share;
     // Growth within two standard errors of none is none: pg_sleep's 20 ms and a stub's 50 ms
     // measure 1.00-1.02 with four callers.

@@ -25,6 +25,7 @@
 #include "calibrate/load/hey.hpp"
 #include "calibrate/session/app_url.hpp"
 #include "calibrate/session/mix_clients.hpp"
+#include "model/sample_statistics.hpp"
 
 namespace workersim {
 
@@ -438,15 +439,13 @@ private:
         return run;
     }
 
-    // The request a URL name stands for, as sent to the app (its body read from --body's file).
+    // The request a URL name stands for, without its body (hey reads --body's file itself).
     HttpRequest request_of(const std::string& name) const {
         const AppUrl url = app_url(name);
         HttpRequest request;
         request.method = url.method;
         request.target = url.path;
         request.headers = options_.headers;
-        if (const auto body = options_.body_files.find(name); body != options_.body_files.end())
-            request.body = read_text_file(body->second);
         return request;
     }
 
@@ -457,8 +456,7 @@ private:
 
     std::unique_ptr<HeyRun> hey(const GunicornServer& server, const std::string& name, std::int64_t requests,
                                 int clients, const Placement& where) const {
-        HttpRequest request = request_of(name);
-        request.body.clear();  // hey reads it from the file
+        const HttpRequest request = request_of(name);
         return std::make_unique<HeyRun>(url_of(server, request.target), request, body_file_of(name), requests, clients,
                                         options_.timeout_s, where, options_.session_nice, options_.temp_root);
     }
@@ -541,7 +539,9 @@ private:
     Outcome serial(GunicornServer& server, const Placement& where, const std::string& path) {
         // One request first: a URL that fails (an error status, a worker killed by the
         // timeout) is skipped after one request, not after the serial run's dozens.
-        const auto status = http_status(server.port(), request_of(path),
+        HttpRequest first = request_of(path);
+        if (const std::string body_file = body_file_of(path); !body_file.empty()) first.body = read_text_file(body_file);
+        const auto status = http_status(server.port(), first,
                                         std::chrono::milliseconds(static_cast<long>(1000 * (options_.timeout_s + 5))));
         if (!status || !answered(*status)) {
             std::string why = "URL " + path + (status ? " answered " + std::to_string(*status) + " to its first request"
@@ -626,11 +626,7 @@ private:
     // The mean IO of the URL's kept serial run (resumed or new); 0 without one.
     double serial_io_s(const std::string& path) const {
         for (const AppRun& r : outcome_.runs)
-            if (r.kind == AppRunKind::serial && r.path == path && !r.io_s.empty()) {
-                double sum = 0;
-                for (double io : r.io_s) sum += io;
-                return sum / static_cast<double>(r.io_s.size());
-            }
+            if (r.kind == AppRunKind::serial && r.path == path && !r.io_s.empty()) return mean(r.io_s);
         return 0;
     }
 
