@@ -16,15 +16,16 @@ out=$d
 $check && out=$scratch/reports && mkdir -p "$out"
 
 # The fits' reports only: a profile refitted here would take this host's provenance.
-"$ws" calibrate --only-fit --plan full --runs $d/full-runs.jsonl --out "$scratch/full.json" |
-  sed "s#$scratch/full.json#$d/default-profile.json#" > $out/full-fit.txt
-"$ws" calibrate --only-fit --quick --runs $d/quick-runs.jsonl --out "$scratch/quick.json" |
-  sed "s#$scratch/quick.json#$d/quick-profile.json#" > $out/quick-fit.txt
-"$ws" calibrate --only-fit --plan full --runs $d/same-day-full-runs.jsonl --out "$scratch/same-day-full.json" |
-  sed "s#$scratch/same-day-full.json#$d/same-day-full-profile.json#" > $out/same-day-full-fit.txt
+fit_report() {  # REPORT PLAN RUNS PROFILE: the fit of RUNS, naming PROFILE as the profile it wrote
+  local report=$1 plan=$2 runs=$3 profile=$4
+  "$ws" calibrate --only-fit --plan "$plan" --runs "$runs" --out "$scratch/fit.json" |
+    sed "s#$scratch/fit.json#$profile#" > "$out/$report"
+}
+fit_report full-fit.txt full $d/full-runs.jsonl $d/default-profile.json
+fit_report quick-fit.txt quick $d/quick-runs.jsonl $d/quick-profile.json
+fit_report same-day-full-fit.txt full $d/same-day-full-runs.jsonl $d/same-day-full-profile.json
 for t in 0221 0233; do  # quick calibrations on the repeats' host, before and after the plan's 8-thread run
-  "$ws" calibrate --only-fit --quick --runs $d/same-day-quick-$t-runs.jsonl --out "$scratch/same-day.json" |
-    sed "s#$scratch/same-day.json#$d/same-day-quick-$t-profile.json#" > $out/same-day-quick-$t-fit.txt
+  fit_report same-day-quick-$t-fit.txt quick $d/same-day-quick-$t-runs.jsonl $d/same-day-quick-$t-profile.json
 done
 validate() {  # REPORT RUNS PROFILE [FLAGS...]
   local report=$1 runs=$2 profile=$3
