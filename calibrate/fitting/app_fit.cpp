@@ -137,11 +137,7 @@ Profile fit_app_profile(const std::vector<AppRun>& runs, const AppFitInput& inpu
         if (r.kind == AppRunKind::serial)
             for (const auto& probe : {r.probe_before_ns, r.probe_after_ns})
                 if (probe) probes_ns.push_back(*probe);
-    if (!probes_ns.empty()) {
-        std::sort(probes_ns.begin(), probes_ns.end());
-        const std::size_t n = probes_ns.size();
-        p.host_probe_ns = n % 2 ? probes_ns[n / 2] : (probes_ns[n / 2 - 1] + probes_ns[n / 2]) / 2;
-    }
+    if (!probes_ns.empty()) p.host_probe_ns = median(probes_ns);
     p.app = std::move(app);
     return p;
 }
